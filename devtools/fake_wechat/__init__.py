@@ -1,0 +1,1 @@
+"""Loopback fake of the WeChat APIs the backend calls (see API.md)."""
