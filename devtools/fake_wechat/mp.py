@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("fake_mp", __name__)
