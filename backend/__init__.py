@@ -1,0 +1,100 @@
+"""The application factory. Reads like a table of contents."""
+import json
+import os
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import INSTANCE, ROOT, config_for
+from .extensions import api, db, limiter, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), static_folder=None)
+    load_config(app, config)
+    register_logging(app)
+    register_extensions(app)
+    register_models()
+    register_api(app)
+    register_request_hooks(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    cls = config_for((overrides or {}).get("APP_ENV"))
+    app.config.from_object(cls)
+    app.config.update(overrides or {})
+    if app.config["APP_ENV"] == "production":
+        cls.validate(dict(app.config))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    app.json.ensure_ascii = False  # Chinese text unescaped (API.md)
+    app.json.sort_keys = False
+    # One trusted proxy (nginx) in front: its X-Forwarded-For gives the client IP for rate limits.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_logging(app: Flask) -> None:
+    from .logs import configure_logging
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+
+
+def register_models() -> None:
+    """Import every domain's models so the metadata (and Alembic) sees all tables."""
+    from . import idempotency  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
+    from .identity import models as _identity  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
+    from .sites import models as _sites  # noqa: F401
+
+
+def register_api(app: Flask) -> None:
+    from miniprogram_api import register_blueprints
+    from miniprogram_api.common import ErrorSchema
+    from miniprogram_api.errors import register_error_handlers
+
+    api.ERROR_SCHEMA = ErrorSchema
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+    register_blueprints(api)
+    register_error_handlers(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from miniprogram_api.auth import load_user
+    from miniprogram_api.errors import envelope
+
+    @app.before_request
+    def check_json_body():
+        """400 for a body that is not JSON or not an object, before any route sees it."""
+        if request.method not in ("POST", "PUT", "PATCH") or request.path.endswith("/payments/wechat/notify"):
+            return None
+        if request.content_length and request.content_length > app.config["MAX_CONTENT_LENGTH"]:
+            return envelope(413)
+        raw = request.get_data(cache=True)
+        if not raw.strip():
+            return None
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return envelope(400, "malformed_json", "请求体不是有效的 JSON")
+        if not isinstance(body, dict):
+            return envelope(400, "body_not_object", "请求体必须是 JSON 对象")
+        return None
+
+    app.before_request(load_user)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+    register(app)

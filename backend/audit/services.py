@@ -1,0 +1,33 @@
+"""Recording and listing audit entries. Recording joins the caller's transaction."""
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import AuditEntry
+
+SENSITIVE_FIELDS = ["disability_category", "disability_level", "certificate", "birth_date", "phone", "needs"]
+
+
+def record(actor_id: int, action: str, resident_ids: Iterable[int], fields: list[str] | None = None,
+           site_id: int | None = None) -> None:
+    db.session.add_all(
+        AuditEntry(actor_id=actor_id, resident_id=rid, action=action,
+                   fields=list(fields or SENSITIVE_FIELDS), site_id=site_id)
+        for rid in resident_ids
+    )
+
+
+def list_entries(*, resident_id: int | None, actor_id: int | None, since: datetime | None,
+                 until: datetime | None):
+    q = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if resident_id is not None:
+        q = q.where(AuditEntry.resident_id == resident_id)
+    if actor_id is not None:
+        q = q.where(AuditEntry.actor_id == actor_id)
+    if since is not None:
+        q = q.where(AuditEntry.at >= since)
+    if until is not None:
+        q = q.where(AuditEntry.at < until)
+    return q

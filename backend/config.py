@@ -1,0 +1,137 @@
+"""Configuration from the environment (DESIGN.md "Configuration").
+
+`APP_ENV` picks the class; every value can be overridden by an environment
+variable of the same name. `ProductionConfig.validate` refuses unsafe settings.
+"""
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+DEV_SECRET_KEY = "dev-secret-key-change-me"
+DEV_FIELD_KEY = "dev-field-encryption-key-change-me"
+
+NOTIFICATION_KINDS = (
+    "signup_confirmed", "signup_promoted", "activity_cancelled", "activity_reminder",
+    "appointment_booked", "appointment_cancelled", "appointment_reminder",
+    "order_ready", "order_message", "order_refunded", "volunteer_reviewed",
+)
+
+
+def _env(name: str, default=None):
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def fake_templates() -> dict:
+    """Every notification kind mapped to a template id of the fake, so demos show the flow."""
+    return {kind: {"template_id": f"tmpl_{kind}"} for kind in NOTIFICATION_KINDS}
+
+
+class Config:
+    APP_ENV = "development"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
+    FIELD_ENCRYPTION_KEY = _env("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY)
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = _env("REDIS_URL")
+    MAX_CONTENT_LENGTH = 64 * 1024
+    TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
+    DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
+    ORDER_PAY_MINUTES = _int("ORDER_PAY_MINUTES", 15)
+    CHECKIN_CODE_MINUTES = _int("CHECKIN_CODE_MINUTES", 10)
+
+    WECHAT_APPID = _env("WECHAT_APPID", "wxfake0000000000")
+    WECHAT_APPSECRET = _env("WECHAT_APPSECRET", "fake-app-secret")
+    WECHAT_API_BASE = _env("WECHAT_API_BASE", "http://127.0.0.1:8900/")
+    WECHAT_TIMEOUT_SECONDS = float(_env("WECHAT_TIMEOUT_SECONDS", 5))
+    WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "developer")
+    WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_env("WECHAT_SUBSCRIBE_TEMPLATES", "null") or "null") or fake_templates()
+
+    WECHATPAY_MCHID = _env("WECHATPAY_MCHID", "1900000109")
+    WECHATPAY_CERT_SERIAL_NO = _env("WECHATPAY_CERT_SERIAL_NO")
+    WECHATPAY_PRIVATE_KEY_PATH = _env("WECHATPAY_PRIVATE_KEY_PATH")
+    WECHATPAY_APIV3_KEY = _env("WECHATPAY_APIV3_KEY")
+    WECHATPAY_PUBLIC_KEY_PATH = _env("WECHATPAY_PUBLIC_KEY_PATH")
+    WECHATPAY_PUBLIC_KEY_ID = _env("WECHATPAY_PUBLIC_KEY_ID")
+    WECHATPAY_NOTIFY_URL = _env("WECHATPAY_NOTIFY_URL", "http://127.0.0.1:8000/api/v1/payments/wechat/notify")
+    WECHATPAY_API_BASE = _env("WECHATPAY_API_BASE", "http://127.0.0.1:8900/")
+    WECHATPAY_TIMEOUT_SECONDS = float(_env("WECHATPAY_TIMEOUT_SECONDS", 5))
+    # Where generated dev/test WeChat Pay keys live (never real keys; see devtools/keys.py).
+    WECHATPAY_DEV_KEYS_DIR = _env("WECHATPAY_DEV_KEYS_DIR", str(INSTANCE / "wechatpay"))
+
+    RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+    # OpenAPI (flask-smorest)
+    API_TITLE = "助残服务 mini-program API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+
+    @classmethod
+    def validate(cls) -> None:
+        """Raise RuntimeError if this configuration must not run."""
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+
+
+class TestConfig(Config):
+    APP_ENV = "test"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL_ACTIVE", "sqlite://")
+    RATELIMIT_ENABLED = False
+    TOKEN_TTL_DAYS = 7
+
+
+def _is_loopback(url: str | None) -> bool:
+    host = (urlparse(url or "").hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    WECHAT_API_BASE = _env("WECHAT_API_BASE", "https://api.weixin.qq.com/")
+    WECHATPAY_API_BASE = _env("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com/")
+    WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "formal")
+    WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_env("WECHAT_SUBSCRIBE_TEMPLATES", "{}") or "{}")
+
+    @classmethod
+    def validate(cls, values: dict | None = None) -> None:
+        v = values or {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        problems = []
+        if v.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+            problems.append("SECRET_KEY is unset or the development default")
+        if v.get("FIELD_ENCRYPTION_KEY") in (None, "", DEV_FIELD_KEY):
+            problems.append("FIELD_ENCRYPTION_KEY is unset or the development default")
+        if v.get("DEBUG"):
+            problems.append("DEBUG is on")
+        for name in ("WECHAT_API_BASE", "WECHATPAY_API_BASE"):
+            if _is_loopback(v.get(name)):
+                problems.append(f"{name} points at loopback (the WeChat fake)")
+        if problems:
+            raise RuntimeError("refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_for(env: str | None = None) -> type[Config]:
+    name = env or os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"APP_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

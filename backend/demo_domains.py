@@ -1,0 +1,5 @@
+"""Demo data of the domains (activities, rehab, café); each domain adds its part here."""
+
+
+def seed_domains(*, home, rehab, cafe, users, resident) -> None:
+    pass

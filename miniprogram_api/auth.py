@@ -1,0 +1,48 @@
+"""Bearer token → current user, and the Blueprint that documents and enforces auth."""
+from functools import wraps
+
+import flask_smorest
+from flask import g, request
+
+from backend.errors import Unauthenticated
+from backend.identity import tokens
+from backend.identity.models import AuthToken, User
+
+BEARER = [{"bearerAuth": []}]
+
+
+def load_user() -> None:
+    """before_request: resolve the token if one is sent. Public routes ignore a bad one."""
+    g.user, g.token = None, None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        found = tokens.resolve(header[7:].strip())
+        if found:
+            g.user, g.token = found
+
+
+def current_user() -> User:
+    user = g.get("user")
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
+def current_token() -> AuthToken:
+    current_user()
+    return g.token
+
+
+def optional_user() -> User | None:
+    return g.get("user")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest Blueprint whose `login_required` also documents the bearer scheme."""
+
+    def login_required(self, func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            current_user()
+            return func(*args, **kwargs)
+        return self.doc(security=BEARER)(wrapper)

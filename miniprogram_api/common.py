@@ -1,0 +1,64 @@
+"""Schemas and fields every resource uses: local datetimes, pages, the error envelope."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import marshmallow as ma
+from flask import current_app
+from marshmallow import fields, validate
+
+
+class Schema(ma.Schema):
+    """Unknown fields are errors (API.md), in bodies and query strings alike."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+
+
+class LocalDateTime(fields.DateTime):
+    """ISO 8601 with offset in the site's zone on the way out; an offset is required on the way in."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(site_zone()).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        dt = super()._deserialize(value, attr, data, **kwargs)
+        if dt.tzinfo is None:
+            raise ma.ValidationError("时间须带时区偏移，例如 2026-12-01T09:00:00+08:00")
+        return dt
+
+
+class LocalDate(fields.Date):
+    """A `YYYY-MM-DD` local date of the site."""
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """`{"items": [...], "page", "page_size", "total"}` around `item_schema`."""
+    return ma.Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "page": fields.Integer(), "page_size": fields.Integer(), "total": fields.Integer(),
+    }, name=name)
+
+
+class ErrorBody(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+__all__ = ["Schema", "LocalDateTime", "LocalDate", "PageArgs", "page_schema", "ErrorSchema", "date", "datetime"]
