@@ -29,6 +29,11 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         cls.validate(dict(app.config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["APP_ENV"] != "production" and not app.config.get("WECHATPAY_PRIVATE_KEY_PATH"):
+        # Development and test pay against the fake with generated keys (never real ones).
+        from devtools.keys import ensure_keys
+        generated = ensure_keys(app.config["WECHATPAY_DEV_KEYS_DIR"])
+        app.config.update({k: v for k, v in generated.items() if k.startswith("WECHATPAY_")})
     app.json.ensure_ascii = False  # Chinese text unescaped (API.md)
     app.json.sort_keys = False
     # One trusted proxy (nginx) in front: its X-Forwarded-For gives the client IP for rate limits.

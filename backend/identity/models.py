@@ -60,7 +60,7 @@ class Resident(TimestampMixin, Base):
     disability_category: Mapped[str] = mapped_column(String(20))
     disability_level: Mapped[int]
     certificate_enc: Mapped[str | None] = mapped_column(Text)
-    certificate_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    certificate_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # one resident per certificate
     certificate_tail: Mapped[str | None] = mapped_column(String(4))
     birth_date_enc: Mapped[str | None] = mapped_column(Text)  # ID-derived, so encrypted too
     phone_enc: Mapped[str | None] = mapped_column(Text)

@@ -47,6 +47,6 @@ def review(staff: User, user_id: int, status: str, note: str) -> VolunteerProfil
            title="志愿者申请已通过" if approved else "志愿者申请未通过",
            body=note or ("欢迎加入志愿者队伍" if approved else "如有疑问请联系工作人员"),
            page="pages/volunteer/index",
-           data={"result": "已通过" if approved else "未通过", "note": note or "", "time": utcnow()})
+           data={"result": "已通过" if approved else "未通过", "note": note or "", "time": utcnow().isoformat()})
     db.session.commit()
     return profile

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 02:01:27.461014
+Create Date: 2026-11-29 02:04:31.272460
 
 """
 from alembic import op
@@ -157,10 +157,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_residents_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['registered_site_id'], ['sites.id'], name=op.f('fk_residents_registered_site_id_sites'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['verified_by_id'], ['users.id'], name=op.f('fk_residents_verified_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_residents'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_residents')),
+    sa.UniqueConstraint('certificate_hash', name=op.f('uq_residents_certificate_hash'))
     )
     with op.batch_alter_table('residents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_residents_certificate_hash'), ['certificate_hash'], unique=False)
         batch_op.create_index('ix_residents_registered_site', ['registered_site_id'], unique=False)
 
     op.create_table('staff_assignments',
@@ -247,7 +247,6 @@ def downgrade():
     op.drop_table('staff_assignments')
     with op.batch_alter_table('residents', schema=None) as batch_op:
         batch_op.drop_index('ix_residents_registered_site')
-        batch_op.drop_index(batch_op.f('ix_residents_certificate_hash'))
 
     op.drop_table('residents')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
