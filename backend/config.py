@@ -69,6 +69,9 @@ class Config:
     WECHATPAY_DEV_KEYS_DIR = _env("WECHATPAY_DEV_KEYS_DIR", str(INSTANCE / "wechatpay"))
 
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_LOGIN_IP = _env("RATELIMIT_LOGIN_IP", "20 per minute;300 per hour")
+    RATELIMIT_LOGIN_CODE = _env("RATELIMIT_LOGIN_CODE", "3 per minute")
+    RATELIMIT_CREATE_USER = _env("RATELIMIT_CREATE_USER", "30 per minute")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
     # OpenAPI (flask-smorest)

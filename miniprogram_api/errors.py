@@ -98,8 +98,9 @@ def http_error(error: HTTPException):
         return envelope(400, "malformed_json", "请求体不是有效的 JSON")
     headers = {}
     if status == 429:
-        retry = getattr(error, "retry_after", None)
-        headers["Retry-After"] = str(retry or 60)
+        # A floor; Flask-Limiter's after_request raises it to the window's real reset time.
+        limit = getattr(error, "limit", None)
+        headers["Retry-After"] = str(limit.limit.get_expiry() if limit is not None else 60)
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return envelope(status, headers=headers)

@@ -9,6 +9,7 @@ from ..crypto import decrypt, encrypt, lookup_hash, mask_phone
 from ..db import utcnow
 from ..errors import Conflict, DomainError, Invalid, NotFound
 from ..extensions import db
+from ..moderation import check_text
 from ..sites.models import Site
 from .access import is_linked, linked_resident, require_staff, resident_for_actor, staff_site_ids
 from .certificates import birth_date_of_id, certificate_errors, normalise
@@ -105,6 +106,7 @@ def _birth_for_consent(data: dict) -> date | None:
 
 
 def _new_resident(actor: User, data: dict) -> Resident:
+    check_text(actor.openid, data.get("name"), data.get("notes"))
     _check_consent(data.get("consent") or {}, _birth_for_consent(data))
     now = utcnow()
     resident = Resident(name=data["name"], disability_category=data["disability_category"],
@@ -183,6 +185,7 @@ def read_resident(actor: User, resident_id: int) -> dict:
 
 def update_resident(actor: User, resident_id: int, data: dict) -> dict:
     resident, as_staff = resident_for_actor(actor, resident_id)
+    check_text(actor.openid, data.get("name"), data.get("notes"))
     _apply_personal_fields(resident, data)
     if as_staff:
         audit.record(actor.id, "update", [resident.id], fields=sorted(data))

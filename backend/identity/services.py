@@ -9,6 +9,7 @@ from ..crypto import encrypt, lookup_hash, mask_phone
 from ..db import utcnow
 from ..errors import DomainError, NotFound, Unauthenticated, UpstreamUnavailable
 from ..extensions import db
+from ..moderation import check_text
 from ..wechat import mp_client
 from ..wechat.errors import WeChatAPIError, WeChatUnavailable
 from . import tokens
@@ -59,6 +60,7 @@ def logout(token_row: AuthToken) -> None:
 
 
 def update_me(user: User, changes: dict) -> User:
+    check_text(user.openid, changes.get("nickname"), (changes.get("preferences") or {}).get("notes"))
     for field in ("nickname", "avatar_url"):
         if field in changes:
             setattr(user, field, changes[field])

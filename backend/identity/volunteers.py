@@ -4,6 +4,7 @@ from sqlalchemy import select
 from ..db import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
+from ..moderation import check_text
 from ..notifications.outbox import notify
 from .access import require_staff
 from .models import User, VolunteerProfile
@@ -11,6 +12,7 @@ from .models import User, VolunteerProfile
 
 def apply(user: User, real_name: str, skills: list[str], intro: str) -> VolunteerProfile:
     """Apply (or re-apply after a rejection); an approved volunteer editing skills stays approved."""
+    check_text(user.openid, real_name, intro)
     profile = user.volunteer
     if profile is None:
         profile = VolunteerProfile(user_id=user.id, status="pending")

@@ -5,6 +5,7 @@ from backend.common.pagination import page_of
 from backend.identity import residents, services, volunteers
 
 from ..auth import Blueprint, current_token, current_user
+from ..ratelimits import login_per_code, login_per_ip
 from . import schemas as s
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="WeChat login, the account, residents")
@@ -20,6 +21,8 @@ def me_view(user) -> dict:
 
 
 @blp.post("/auth/login")
+@login_per_ip
+@login_per_code
 @blp.arguments(s.LoginIn)
 @blp.response(200, s.LoginOut)
 def login(args):
