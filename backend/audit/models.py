@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, utcnow
@@ -21,4 +21,4 @@ class AuditEntry(Base):
     resident_id: Mapped[int | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(String(10))  # read | update | verify | export
     fields: Mapped[list] = mapped_column(default=list)
-    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    site_id: Mapped[int | None]

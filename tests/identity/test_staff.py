@@ -95,3 +95,19 @@ def test_volunteer_application_and_review(login, app):
         from backend.notifications.models import Notification
         kinds = [n.kind for n in db.session.query(Notification).filter_by(user_id=vol.user_id)]
     assert kinds == ["volunteer_reviewed"]
+
+
+def test_audit_log_is_append_only_on_postgresql(login, app):
+    import pytest
+    import sqlalchemy as sa
+    from backend.audit.services import record
+    from backend.extensions import db
+    with app.app_context():
+        record(1, "read", [1])
+        db.session.commit()
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("trigger is PostgreSQL-only")
+        for stmt in ("UPDATE audit_log SET action = 'update'", "DELETE FROM audit_log"):
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                db.session.execute(sa.text(stmt))
+            db.session.rollback()
