@@ -231,6 +231,11 @@ def login(app):
         resp = Api(app).post("/auth/login", {"code": f"{openid}#{uuid.uuid4().hex[:8]}"})
         assert resp.status_code == 200, resp.get_json()
         body = resp.get_json()
+        with app.app_context():  # the session_key WeChat gave must never leave the server
+            from backend.crypto import decrypt
+            from backend.extensions import db
+            from backend.identity.models import User
+            CANARIES.add(decrypt(db.session.get(User, body["user"]["id"]).session_key_enc))
         return Api(app, body["token"], body["user"]["id"], openid)
     return do
 
