@@ -73,6 +73,9 @@ def register_api(app: Flask) -> None:
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
     register_blueprints(api)
     register_error_handlers(app)
+    if app.config.get("BENCH_ENDPOINTS") and app.config["APP_ENV"] == "bench":
+        from miniprogram_api.bench_routes import bp
+        app.register_blueprint(bp)
 
 
 def register_request_hooks(app: Flask) -> None:

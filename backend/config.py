@@ -100,6 +100,14 @@ class TestConfig(Config):
     TOKEN_TTL_DAYS = 7
 
 
+class BenchConfig(Config):
+    """The benchmarks' config: development defaults plus the ceiling endpoints of bench/."""
+    APP_ENV = "bench"
+    BENCH_ENDPOINTS = True
+    RATELIMIT_ENABLED = False
+    LOG_LEVEL = "WARNING"
+
+
 def _is_loopback(url: str | None) -> bool:
     host = (urlparse(url or "").hostname or "").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
@@ -129,7 +137,8 @@ class ProductionConfig(Config):
             raise RuntimeError("refusing to start in production: " + "; ".join(problems))
 
 
-CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}
+CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig,
+           "bench": BenchConfig}
 
 
 def config_for(env: str | None = None) -> type[Config]:
