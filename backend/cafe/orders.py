@@ -162,15 +162,19 @@ def place_order(user: User, site_id: int, data: dict) -> tuple[Order, dict]:
                   expires_at=now + timedelta(minutes=current_app.config["ORDER_PAY_MINUTES"]),
                   items=lines, created_at=now)
     db.session.add(order)
+    db.session.flush()
+    # Read now: after the commit every attribute would be reloaded, reopening a transaction
+    # that would then stay open across the network call.
+    order_id, prepay = order.id, dict(
+        out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
+        total_fen=total, openid=user.openid, time_expire=order.expires_at)
     db.session.commit()
 
     try:
-        prepay_id = pay_client().prepay_jsapi(
-            out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
-            total_fen=total, openid=user.openid, time_expire=order.expires_at)
+        prepay_id = pay_client().prepay_jsapi(**prepay)
     except WeChatError as exc:
-        log.warning("prepay failed for order %s: %s", order.id, exc)
-        _abandon(order.id)
+        log.warning("prepay failed for order %s: %s", order_id, exc)
+        _abandon(order_id)
         raise UpstreamUnavailable() from None
     order.prepay_id = prepay_id
     db.session.commit()
@@ -200,10 +204,6 @@ def own_order(user: User, order_id: int) -> Order:
     return order
 
 
-def payment_params(order: Order) -> dict | None:
-    return pay_client().payment_params(order.prepay_id) if order.prepay_id else None
-
-
 # ---------------------------------------------------------------- cancelling
 
 def cancel_order(user: User, order_id: int) -> Order:
@@ -213,21 +213,23 @@ def cancel_order(user: User, order_id: int) -> Order:
     if order.status in CANCELLABLE_AGAIN:
         db.session.commit()
         return order
+    out_trade_no = order.out_trade_no
     if order.status == "pending_payment":
         order.status, order.cancelled_at = "cancelled", utcnow()
         release_stock(order)
         db.session.commit()
-        close_at_wechat(order.out_trade_no)
+        close_at_wechat(out_trade_no)
         return order
     if order.status == "paid":
         payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+        payment_id = payment.id
         order.status, order.cancelled_at = "refunding", utcnow()
         payment.refund_status = "due"
-        payment.out_refund_no = "RF" + order.out_trade_no
+        payment.out_refund_no = "RF" + out_trade_no
         release_stock(order)
         db.session.commit()
         from .payments import request_refund
-        request_refund(payment.id)
+        request_refund(payment_id)
         return order
     db.session.rollback()
     raise Conflict("order_in_progress", "订单已在制作中，无法取消，请到柜台联系店员")

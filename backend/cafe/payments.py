@@ -165,14 +165,16 @@ def request_refund(payment_id: int) -> bool:
     if payment is None or payment.refund_status != "due":
         return False
     order = db.session.get(Order, payment.order_id)
+    order_id, refund = order.id, dict(out_trade_no=order.out_trade_no, out_refund_no=payment.out_refund_no,
+                                      refund_fen=payment.amount_fen, total_fen=payment.amount_fen, reason="订单取消")
+    db.session.commit()  # no transaction stays open across the network call
     try:
-        pay_client().refund(out_trade_no=order.out_trade_no, out_refund_no=payment.out_refund_no,
-                            refund_fen=payment.amount_fen, total_fen=payment.amount_fen, reason="订单取消")
+        pay_client().refund(**refund)
     except WeChatAPIError as exc:
-        log.error("refund of order %s refused: %s", order.id, exc.errcode)
+        log.error("refund of order %s refused: %s", order_id, exc.errcode)
         return False
     except WeChatError as exc:
-        log.warning("refund of order %s failed, will retry: %s", order.id, exc)
+        log.warning("refund of order %s failed, will retry: %s", order_id, exc)
         return False
     db.session.execute(update(Payment).where(Payment.id == payment_id, Payment.refund_status == "due")
                        .values(refund_status="requested", refund_requested_at=utcnow())
@@ -187,10 +189,10 @@ def settle_from_query(order_id: int) -> str:
     Returns "paid", "unpaid" (WeChat Pay has it unpaid, closed, or not at all) or
     "unknown" (unreachable, or its answer does not match the order).
     """
-    order = db.session.get(Order, order_id)
+    out_trade_no = db.session.get(Order, order_id).out_trade_no
     db.session.commit()  # no transaction stays open across the network call
     try:
-        tx = pay_client().query(order.out_trade_no)
+        tx = pay_client().query(out_trade_no)
     except WeChatError as exc:
         log.warning("query of order %s failed: %s", order_id, exc)
         return "unknown"

@@ -1,5 +1,4 @@
 """Helpers of the café tests: a menu, orders, the fake's payer controls, notifies signed like WeChat Pay's."""
-import base64
 import json
 import time
 import uuid
@@ -114,5 +113,3 @@ def set_order(order_id: int, **values) -> None:
 def in_past(minutes=1):
     return datetime.now(timezone.utc) - timedelta(minutes=minutes)
 
-
-__all__ = ["base64"]
