@@ -58,6 +58,7 @@ def register_models() -> None:
     """Import every domain's models so the metadata (and Alembic) sees all tables."""
     from . import idempotency  # noqa: F401
     from .audit import models as _audit  # noqa: F401
+    from .cafe import models as _cafe, privacy as _cafe_privacy  # noqa: F401
     from .identity import models as _identity  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .sites import models as _sites  # noqa: F401

@@ -3,9 +3,12 @@ from flask_smorest import Api
 
 
 def register_blueprints(api: Api) -> None:
+    from .cafe import payments as cafe_payments, routes as cafe, staff_routes as cafe_staff
     from .identity import admin_routes, routes as identity
     from .ops import routes as ops
     from .sites import routes as sites
 
     for blp in (ops.blp, ops.blp_v1, identity.blp, admin_routes.blp, sites.blp):
+        api.register_blueprint(blp)
+    for blp in (cafe.blp, cafe_staff.blp, cafe_payments.blp):
         api.register_blueprint(blp)

@@ -1,0 +1,249 @@
+"""Order use cases of the customer: place (priced by the server, stock held), read, cancel.
+
+WeChat Pay is called only after our transaction has committed (no network call
+inside a database transaction); when the call fails, a second transaction undoes
+the order.
+"""
+import logging
+import secrets
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..db import utcnow
+from ..errors import Conflict, Invalid, NotFound, UpstreamUnavailable
+from ..extensions import db
+from ..identity.models import User
+from ..sites.models import Site
+from ..wechat import pay_client
+from ..wechat.errors import WeChatAPIError, WeChatError
+from .menu import cafe_site
+from .models import MenuItem, Order, OrderItem, Payment, PickupCounter
+from .locking import locked_order
+
+log = logging.getLogger(__name__)
+
+CANCELLABLE_AGAIN = ("cancelled", "expired", "refunding", "refunded")  # a repeated cancel changes nothing
+
+
+# ---------------------------------------------------------------- placing an order
+
+def is_open(site: Site, at: datetime) -> bool:
+    """Inside one of the site's opening-hour ranges, in the site's own zone. No hours set: always open."""
+    hours = site.opening_hours or []
+    if not hours:
+        return True
+    local = at.astimezone(ZoneInfo(site.timezone or current_app.config["DEFAULT_TIMEZONE"]))
+    now = local.strftime("%H:%M")
+    return any(h.get("weekday") == local.isoweekday() and h.get("open", "") <= now < h.get("close", "")
+               for h in hours)
+
+
+def _option_error(item: MenuItem, chosen: dict) -> tuple[dict, int] | str:
+    """Return ({name: label}, price delta) for valid choices, or the zh-CN problem."""
+    defined = {o["name"]: o for o in item.options or []}
+    for name in chosen:
+        if name not in defined:
+            return f"「{item.name}」没有选项「{name}」"
+    delta, picked = 0, {}
+    for name, option in defined.items():
+        label = chosen.get(name)
+        if label is None:
+            if option.get("required"):
+                return f"「{item.name}」须选择「{name}」"
+            continue
+        choice = next((c for c in option.get("choices", []) if c["label"] == label), None)
+        if choice is None:
+            return f"「{item.name}」的「{name}」没有「{label}」"
+        picked[name] = label
+        delta += int(choice.get("price_delta_fen", 0))
+    return picked, delta
+
+
+def _priced_lines(site_id: int, lines: list[dict]) -> list[OrderItem]:
+    """Order lines priced from the menu; 422 for unknown items or options, 409 for unavailable ones."""
+    ids = {line["item_id"] for line in lines}
+    items = {i.id: i for i in db.session.scalars(select(MenuItem).where(
+        MenuItem.id.in_(ids), MenuItem.site_id == site_id))}
+    problems: dict[str, list[str]] = {}
+    unavailable: dict[int, str] = {}
+    priced = []
+    for n, line in enumerate(lines):
+        item = items.get(line["item_id"])
+        if item is None:
+            problems[f"items.{n}.item_id"] = ["菜单中没有该商品"]
+            continue
+        result = _option_error(item, line.get("options") or {})
+        if isinstance(result, str):
+            problems[f"items.{n}.options"] = [result]
+            continue
+        if not item.available:
+            unavailable[item.id] = item.name
+        picked, delta = result
+        priced.append(OrderItem(item_id=item.id, name=item.name, unit_price_fen=item.price_fen + delta,
+                                qty=line["qty"], options=picked))
+    if problems:
+        raise Invalid("validation_error", "输入有误", fields=problems)
+    if unavailable:
+        raise _unavailable(unavailable)
+    return priced
+
+
+def _unavailable(items: dict[int, str]) -> Conflict:
+    return Conflict("item_unavailable", "部分商品已售罄或暂不供应：" + "、".join(items.values()),
+                    fields={"items": list(items.values()), "item_ids": [str(i) for i in items]})
+
+
+def _hold_stock(site_id: int, lines: list[OrderItem]) -> None:
+    """Take the units from stock with conditional UPDATEs (in item-id order, so holds never deadlock)."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.item_id] += line.qty
+    short: dict[int, str] = {}
+    for item_id in sorted(wanted):
+        qty = wanted[item_id]
+        taken = db.session.execute(
+            update(MenuItem)
+            .where(MenuItem.id == item_id, MenuItem.available.is_(True),
+                   (MenuItem.stock.is_(None)) | (MenuItem.stock >= qty))
+            .values(stock=MenuItem.stock - qty)  # NULL (unlimited) stays NULL
+            .execution_options(synchronize_session=False)).rowcount
+        if taken != 1:
+            short[item_id] = next(line.name for line in lines if line.item_id == item_id)
+    if short:
+        raise _unavailable(short)  # the route's rollback gives back what was taken
+
+
+def release_stock(order: Order) -> None:
+    """Give an order's units back (call once, in the transaction that ends the order)."""
+    back: dict[int, int] = defaultdict(int)
+    for line in order.items:
+        if line.item_id is not None:
+            back[line.item_id] += line.qty
+    for item_id in sorted(back):
+        db.session.execute(update(MenuItem).where(MenuItem.id == item_id, MenuItem.stock.is_not(None))
+                           .values(stock=MenuItem.stock + back[item_id])
+                           .execution_options(synchronize_session=False))
+
+
+def _next_number(site: Site, local_date) -> str:
+    """The next pickup number of the café's day: one atomic upsert on the day's counter row."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (insert(PickupCounter).values(site_id=site.id, local_date=local_date, last_value=1)
+            .on_conflict_do_update(index_elements=["site_id", "local_date"],
+                                   set_={"last_value": PickupCounter.last_value + 1})
+            .returning(PickupCounter.last_value))
+    value = db.session.execute(stmt).scalar_one()
+    prefix = (site.rules or {}).get("pickup_prefix", "A")
+    return f"{prefix}{value:03d}"
+
+
+def place_order(user: User, site_id: int, data: dict) -> tuple[Order, dict]:
+    """Create a `pending_payment` order, hold its stock, then prepay at WeChat Pay."""
+    site = cafe_site(site_id)
+    now = utcnow()
+    if not is_open(site, now):
+        raise Conflict("cafe_closed", "咖啡馆当前未营业")
+    lines = _priced_lines(site_id, data["items"])
+    total = sum(line.unit_price_fen * line.qty for line in lines)
+    if total <= 0:
+        raise Invalid("validation_error", "订单金额须大于 0", fields={"items": ["订单金额须大于 0"]})
+    _hold_stock(site_id, lines)
+    local_date = now.astimezone(ZoneInfo(site.timezone or current_app.config["DEFAULT_TIMEZONE"])).date()
+    order = Order(site_id=site_id, user_id=user.id, local_date=local_date, number=_next_number(site, local_date),
+                  status="pending_payment", total_fen=total, fulfilment=data["fulfilment"],
+                  table_no=data.get("table_no") if data["fulfilment"] == "table" else None,
+                  note=data.get("note") or "", out_trade_no="CF" + secrets.token_hex(14),
+                  expires_at=now + timedelta(minutes=current_app.config["ORDER_PAY_MINUTES"]),
+                  items=lines, created_at=now)
+    db.session.add(order)
+    db.session.flush()
+    # Read now: after the commit every attribute would be reloaded, reopening a transaction
+    # that would then stay open across the network call.
+    order_id, prepay = order.id, dict(
+        out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
+        total_fen=total, openid=user.openid, time_expire=order.expires_at)
+    db.session.commit()
+
+    try:
+        prepay_id = pay_client().prepay_jsapi(**prepay)
+    except WeChatError as exc:
+        log.warning("prepay failed for order %s: %s", order_id, exc)
+        _abandon(order_id)
+        raise UpstreamUnavailable() from None
+    order.prepay_id = prepay_id
+    db.session.commit()
+    return order, pay_client().payment_params(prepay_id)
+
+
+def _abandon(order_id: int) -> None:
+    """Second transaction after a failed prepay: cancel the order and give its stock back."""
+    db.session.rollback()
+    order = locked_order(Order.id == order_id)
+    if order is not None and order.status == "pending_payment":
+        order.status, order.cancelled_at = "cancelled", utcnow()
+        release_stock(order)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- reading
+
+def my_orders(user: User):
+    return select(Order).where(Order.user_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
+
+
+def own_order(user: User, order_id: int) -> Order:
+    order = db.session.get(Order, order_id)
+    if order is None or order.user_id != user.id:
+        raise NotFound()
+    return order
+
+
+# ---------------------------------------------------------------- cancelling
+
+def cancel_order(user: User, order_id: int) -> Order:
+    """pending_payment → cancelled (closed at WeChat Pay after commit); paid → refunding (refund after commit)."""
+    own_order(user, order_id)
+    order = locked_order(Order.id == order_id)
+    if order.status in CANCELLABLE_AGAIN:
+        db.session.commit()
+        return order
+    out_trade_no = order.out_trade_no
+    if order.status == "pending_payment":
+        order.status, order.cancelled_at = "cancelled", utcnow()
+        release_stock(order)
+        db.session.commit()
+        close_at_wechat(out_trade_no)
+        return order
+    if order.status == "paid":
+        payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+        payment_id = payment.id
+        order.status, order.cancelled_at = "refunding", utcnow()
+        payment.refund_status = "due"
+        payment.out_refund_no = "RF" + out_trade_no
+        release_stock(order)
+        db.session.commit()
+        from .payments import request_refund
+        request_refund(payment_id)
+        return order
+    db.session.rollback()
+    raise Conflict("order_in_progress", "订单已在制作中，无法取消，请到柜台联系店员")
+
+
+def close_at_wechat(out_trade_no: str) -> bool:
+    """Best effort: if this fails the prepay still lapses at time_expire, and a late payment is refunded."""
+    try:
+        pay_client().close(out_trade_no)
+        return True
+    except WeChatAPIError as exc:
+        if exc.errcode == "ORDER_NOT_EXIST":
+            return True
+        log.warning("close of %s refused: %s", out_trade_no, exc.errcode)
+    except WeChatError as exc:
+        log.warning("close of %s failed: %s", out_trade_no, exc)
+    return False

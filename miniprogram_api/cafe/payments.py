@@ -1,0 +1,43 @@
+"""`POST /payments/wechat/notify`: WeChat Pay's v3 notifies (payments and refunds).
+
+Not the usual error envelope: WeChat Pay reads 2xx as "received" and anything else,
+with `{"code": "FAIL", "message": ...}`, as "send again". No token (WeChat Pay calls
+it); trust comes from the signature over the raw body. Never a 500.
+"""
+import logging
+
+from flask import jsonify, request
+
+from backend.cafe.payments import NotifyRejected, handle_notify
+from backend.extensions import db
+
+from ..auth import Blueprint
+from . import schemas as s
+
+log = logging.getLogger(__name__)
+
+blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="WeChat Pay notifies")
+
+
+def _fail(status: int, message: str):
+    resp = jsonify({"code": "FAIL", "message": message})
+    resp.status_code = status
+    return resp
+
+
+@blp.post("/payments/wechat/notify")
+@blp.response(204)
+@blp.alt_response(400, schema=s.NotifyFail, description="Rejected (bad signature, stale, not our order, "
+                  "wrong amount/mchid/appid): `{\"code\": \"FAIL\", \"message\"}`, WeChat Pay retries")
+@blp.alt_response(503, schema=s.NotifyFail, description="Could not be processed now: WeChat Pay retries")
+def wechat_notify():
+    """Signed by WeChat Pay (`Wechatpay-*` headers), verified from the raw body; processed once."""
+    try:
+        handle_notify(request.headers, request.get_data(cache=True))
+    except NotifyRejected as exc:
+        return _fail(400, exc.message)
+    except Exception:
+        db.session.rollback()
+        log.exception("WeChat Pay notify could not be processed")
+        return _fail(503, "处理失败，请稍后重试")
+    return None
