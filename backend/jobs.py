@@ -1,5 +1,6 @@
 """Imports every module that registers worker jobs."""
 from . import idempotency
+from .rehab import jobs as _rehab_jobs  # noqa: F401
 from .worker import job
 
 

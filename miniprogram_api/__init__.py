@@ -6,6 +6,9 @@ def register_blueprints(api: Api) -> None:
     from .identity import admin_routes, routes as identity
     from .ops import routes as ops
     from .sites import routes as sites
+    from .rehab import routes as rehab, staff_routes as rehab_staff
 
     for blp in (ops.blp, ops.blp_v1, identity.blp, admin_routes.blp, sites.blp):
         api.register_blueprint(blp)
+    api.register_blueprint(rehab.blp)
+    api.register_blueprint(rehab_staff.blp)
