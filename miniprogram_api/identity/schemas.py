@@ -211,3 +211,4 @@ class ExportOut(Schema):
     user = fields.Dict()
     residents = fields.List(fields.Dict())
     volunteer = fields.Dict(allow_none=True)
+    appointments = fields.List(fields.Dict())  # rehab exporter
