@@ -59,7 +59,7 @@ def test_overlapping_appointment_any_service_or_site(station, family, db_session
     other_therapist = make_therapist(station.site, "李治疗师")
     first = make_slot(station.service, station.therapist, hours=24)
     overlapping = make_slot(other_service, other_therapist, starts_at=first.starts_at + timedelta(minutes=15))
-    adjacent = make_slot(other_service, other_therapist, starts_at=first.ends_at)
+    adjacent = make_slot(other_service, make_therapist(station.site, "赵治疗师"), starts_at=first.ends_at)
     assert book(api, first, resident).status_code == 201
     r = book(api, overlapping, resident)
     assert r.status_code == 409 and code(r) == "overlapping_appointment"
