@@ -111,6 +111,12 @@ def _take_seat(slot: RehabSlot) -> None:
         raise conflict("slot_full" if slot.status == "open" else "outside_booking_window")
 
 
+def lock_slots(*where) -> list[int]:
+    """Row-lock slots in id order. Every use case locks resident → slots (by id) → appointments, so
+    concurrent reschedules, cancellations and closures cannot deadlock each other."""
+    return list(db.session.scalars(select(RehabSlot.id).where(*where).order_by(RehabSlot.id).with_for_update()))
+
+
 def release_seat(slot_id: int) -> None:
     db.session.execute(update(RehabSlot).where(RehabSlot.id == slot_id, RehabSlot.booked > 0)
                        .values(booked=RehabSlot.booked - 1).execution_options(synchronize_session=False))
@@ -165,6 +171,8 @@ def cancel(user: User, appointment_id: int, reason: str) -> Appointment:
     linked = is_linked(user.id, a.resident_id)
     if not linked and not (user.is_admin or a.site_id in staff_roles(user)):
         raise NotFound()
+    _lock_resident(a.resident_id)
+    db.session.refresh(a)
     site = db.session.get(Site, a.site_id)
     now = utcnow()
     if a.status != "booked":
@@ -181,6 +189,7 @@ def cancel(user: User, appointment_id: int, reason: str) -> Appointment:
 
 def cancel_appointment(a: Appointment, by_id: int | None, reason: str, now: datetime) -> bool:
     """booked → cancelled and its seat released, once even under races (conditional UPDATE)."""
+    lock_slots(RehabSlot.id == a.slot_id)
     done = db.session.execute(update(Appointment).where(Appointment.id == a.id, Appointment.status == "booked")
                               .values(status="cancelled", cancel_reason=(reason or "")[:200], cancelled_at=now,
                                       cancelled_by_id=by_id)
@@ -212,6 +221,7 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> Appointment:
         raise NotFound()
     site = db.session.get(Site, slot.site_id)
     _check_bookable(resident, slot, service, site, now, as_staff=False, moving=a.id)
+    lock_slots(RehabSlot.id.in_([a.slot_id, slot.id]))
     _take_seat(slot)
     old_slot_id = a.slot_id
     moved = db.session.execute(update(Appointment).where(

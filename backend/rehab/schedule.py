@@ -20,6 +20,7 @@ from ..identity.models import User
 from ..sites.models import Site
 from . import rules
 from .catalog import get_service, managed_service
+from .booking import lock_slots
 from .views import conflict_view
 from .models import Appointment, RehabService, RehabSlot, Therapist
 
@@ -167,6 +168,7 @@ def sync_service(service: RehabService, site: Site, now: datetime) -> dict:
     removed = 0
     if stale_ids:
         db.session.flush()
+        lock_slots(RehabSlot.id.in_(stale_ids))
         retired = set(db.session.scalars(update(RehabSlot).where(
             RehabSlot.id.in_(stale_ids), RehabSlot.booked == 0, RehabSlot.status == "open")
             .values(status="retired").returning(RehabSlot.id)))

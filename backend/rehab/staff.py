@@ -11,7 +11,7 @@ from ..extensions import db
 from ..identity.access import require_staff
 from ..identity.models import Resident, ResidentLink, User
 from . import rules
-from .booking import cancel_appointment, conflict, notify_residents_users
+from .booking import cancel_appointment, conflict, lock_slots, notify_residents_users
 from .catalog import rehab_site
 from .models import Appointment, Closure, RehabSlot
 from .views import appointment_view
@@ -40,10 +40,10 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
     start, end = rules.day_start(day, site), rules.day_start(day + timedelta(days=1), site)
     # Closing the slots first takes their row locks: a booking racing us either committed before
     # (and is cancelled below) or fails its conditional UPDATE on status = 'open'.
-    db.session.execute(update(RehabSlot).where(
-        RehabSlot.site_id == site_id, RehabSlot.status == "open",
-        RehabSlot.starts_at >= start, RehabSlot.starts_at < end)
-        .values(status="closed").execution_options(synchronize_session=False))
+    day_slots = lock_slots(RehabSlot.site_id == site_id, RehabSlot.status == "open",
+                           RehabSlot.starts_at >= start, RehabSlot.starts_at < end)
+    db.session.execute(update(RehabSlot).where(RehabSlot.id.in_(day_slots), RehabSlot.status == "open")
+                       .values(status="closed").execution_options(synchronize_session=False))
     due = db.session.scalars(select(Appointment).where(
         Appointment.site_id == site_id, Appointment.status == "booked",
         Appointment.starts_at >= start, Appointment.starts_at < end).order_by(Appointment.id)).all()
