@@ -182,7 +182,7 @@ def cancel(user: User, appointment_id: int, reason: str) -> Appointment:
     if not cancel_appointment(a, user.id, reason, now):
         raise conflict("invalid_transition")
     if not linked:
-        notify_residents_users(a, "appointment_cancelled", "康复预约已取消")
+        notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=reason or "康复站取消")
     db.session.commit()
     return a
 
@@ -254,12 +254,16 @@ def get_appointment(user: User, appointment_id: int) -> Appointment:
 
 
 def notify_residents_users(a: Appointment, kind: str, title: str, extra: str = "") -> None:
-    """Tell every user linked to the resident (a walk-in without a linked user gets nothing to send)."""
+    """Tell every user linked to the resident (a walk-in without a linked user gets nothing to send).
+
+    `data` keys follow the template field map of the notifications domain (service, starts_at, site,
+    resident, reason); starts_at is ISO 8601 in the site's zone."""
     site = db.session.get(Site, a.site_id)
     service = db.session.get(RehabService, a.service_id)
-    when = rules.local(a.starts_at, site).strftime("%Y-%m-%d %H:%M")
-    body = f"{service.name}，{when}，{site.name}" + (f"。{extra}" if extra else "")
+    resident = db.session.get(Resident, a.resident_id)
+    starts = rules.local(a.starts_at, site)
+    body = f"{service.name}，{starts:%Y-%m-%d %H:%M}，{site.name}" + (f"。{extra}" if extra else "")
+    data = {"service": service.name, "starts_at": starts.isoformat(), "site": site.name,
+            "resident": resident.name, "reason": extra or title, "appointment_id": a.id}
     for uid in linked_user_ids(a.resident_id):
-        notify(uid, kind, title, body, page=f"pages/appointments/detail?id={a.id}",
-               data={"thing1": service.name[:20], "time2": when, "thing3": site.name[:20],
-                     "thing4": (extra or title)[:20], "appointment_id": a.id})
+        notify(uid, kind, title, body, page=f"pages/appointments/detail?id={a.id}", data=data)
