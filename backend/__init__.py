@@ -62,6 +62,7 @@ def register_models() -> None:
     from .identity import models as _identity  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .sites import models as _sites  # noqa: F401
+    from .rehab import models as _rehab, privacy as _rehab_privacy  # noqa: F401
 
 
 def register_api(app: Flask) -> None:

@@ -4,7 +4,7 @@ Reviewed by hand: CHECKs on stock >= 0 and order states are the backstops of the
 services; (site_id, local_date, number) unique keeps pickup numbers unique per café per day.
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-29 02:06:20.929793
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,34 @@
+"""Demo menu of the sign-language café."""
+
+
+def seed_cafe(cafe) -> None:
+    """A small menu with options and sign-language videos (the order flow runs against the fake)."""
+    from ..extensions import db
+    from .models import MenuCategory, MenuItem
+
+    temperature = {"name": "温度", "required": True,
+                   "choices": [{"label": "热", "price_delta_fen": 0}, {"label": "冰", "price_delta_fen": 200}]}
+    milk = {"name": "奶", "required": False,
+            "choices": [{"label": "全脂奶", "price_delta_fen": 0}, {"label": "燕麦奶", "price_delta_fen": 300}]}
+    sugar = {"name": "糖", "required": False,
+             "choices": [{"label": "无糖", "price_delta_fen": 0}, {"label": "半糖", "price_delta_fen": 0},
+                         {"label": "正常糖", "price_delta_fen": 0}]}
+    video = "https://static.example.org/cafe/sign/{}.mp4"
+    image = "https://static.example.org/cafe/menu/{}.jpg"
+    menu = {
+        "咖啡": [("美式咖啡", "americano", "每日烘焙的单一产地豆", 1500, [temperature], None),
+                ("拿铁", "latte", "浓缩咖啡与丝滑牛奶", 1800, [temperature, milk, sugar], None),
+                ("手语特调", "signature", "店员推荐，用手语点单有惊喜", 2600, [temperature], 20)],
+        "茶饮": [("抹茶拿铁", "matcha", "宇治抹茶", 2200, [temperature, milk, sugar], None),
+                ("柠檬红茶", "lemon-tea", "", 1400, [temperature, sugar], None)],
+        "甜点": [("可颂", "croissant", "每日现烤", 1200, [], 15),
+                ("芝士蛋糕", "cheesecake", "店员亲手制作", 2500, [], 8)],
+    }
+    for position, (category_name, items) in enumerate(menu.items(), start=1):
+        category = MenuCategory(site_id=cafe.id, name=category_name, position=position)
+        db.session.add(category)
+        db.session.flush()
+        for n, (name, slug, description, price, options, stock) in enumerate(items, start=1):
+            db.session.add(MenuItem(site_id=cafe.id, category_id=category.id, name=name, description=description,
+                                    price_fen=price, image_url=image.format(slug), sign_video_url=video.format(slug),
+                                    available=True, stock=stock, options=options, position=n))

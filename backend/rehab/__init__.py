@@ -1,0 +1,1 @@
+"""Rehab stations: services, therapists, weekly schedules, slots and appointments (API.md "Rehab appointments")."""

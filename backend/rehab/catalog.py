@@ -1,0 +1,82 @@
+"""Rehab services and therapists of a site: public listing, managers' create/edit."""
+from sqlalchemy import select
+
+from ..errors import Invalid, NotFound
+from ..extensions import db
+from ..identity.access import require_staff
+from ..identity.models import User
+from ..sites.models import Site, StaffAssignment
+from .models import RehabService, Therapist
+
+SERVICE_FIELDS = ("name", "kind", "duration_min", "buffer_min", "description", "requires_verified", "active")
+
+
+def rehab_site(site_id: int) -> Site:
+    site = db.session.get(Site, site_id)
+    if site is None or site.kind != "rehab":
+        raise NotFound()
+    return site
+
+
+def list_services(site_id: int | None):
+    """Active services (of one site or all rehab stations), for the public."""
+    stmt = select(RehabService).where(RehabService.active.is_(True)).order_by(RehabService.id)
+    if site_id is not None:
+        stmt = stmt.where(RehabService.site_id == site_id)
+    return stmt
+
+
+def get_service(service_id: int, *, public: bool = True) -> RehabService:
+    service = db.session.get(RehabService, service_id)
+    if service is None or (public and not service.active):
+        raise NotFound()
+    return service
+
+
+def managed_service(user: User, service_id: int) -> RehabService:
+    """A service the user manages (404 for another site's, 403 for plain staff)."""
+    service = get_service(service_id, public=False)
+    require_staff(user, service.site_id, manager=True)
+    return service
+
+
+def create_service(user: User, data: dict) -> RehabService:
+    require_staff(user, data["site_id"], manager=True)
+    site = db.session.get(Site, data["site_id"])
+    if site is None:
+        raise NotFound()
+    if site.kind != "rehab":
+        raise Invalid(fields={"site_id": ["该站点不是康复站"]})
+    service = RehabService(site_id=site.id, **{k: data[k] for k in SERVICE_FIELDS if k in data})
+    db.session.add(service)
+    db.session.commit()
+    return service
+
+
+def update_service(user: User, service_id: int, data: dict) -> RehabService:
+    """Edits apply to slots generated from now on; PUT the schedule again to reshape existing ones."""
+    service = managed_service(user, service_id)
+    for k in SERVICE_FIELDS:
+        if k in data:
+            setattr(service, k, data[k])
+    db.session.commit()
+    return service
+
+
+def create_therapist(user: User, site_id: int, data: dict) -> Therapist:
+    require_staff(user, site_id, manager=True)
+    rehab_site(site_id)
+    user_id = data.get("user_id")
+    if user_id is not None and db.session.get(StaffAssignment, (user_id, site_id)) is None:
+        raise Invalid(fields={"user_id": ["须为本站点的工作人员"]})
+    therapist = Therapist(site_id=site_id, name=data["name"], user_id=user_id)
+    db.session.add(therapist)
+    db.session.commit()
+    return therapist
+
+
+def list_therapists(user: User, site_id: int) -> list[Therapist]:
+    require_staff(user, site_id)
+    rehab_site(site_id)
+    return list(db.session.scalars(select(Therapist).where(
+        Therapist.site_id == site_id, Therapist.active.is_(True)).order_by(Therapist.id)))

@@ -1,0 +1,50 @@
+"""Appointments in `GET /me/export` and `DELETE /me`."""
+from sqlalchemy import func, select
+
+from ..db import utcnow
+from ..extensions import db
+from ..identity.models import ResidentLink
+from ..privacy import eraser, exporter
+from ..sites.models import Site
+from . import rules
+from .booking import cancel_appointment
+from .models import Appointment, RehabService
+
+
+@exporter("appointments")
+def export_appointments(user, resident_ids) -> list[dict]:
+    if not resident_ids:
+        return []
+    rows = db.session.scalars(select(Appointment).where(Appointment.resident_id.in_(resident_ids))
+                              .order_by(Appointment.starts_at)).all()
+    out = []
+    for a in rows:
+        site = db.session.get(Site, a.site_id)
+        service = db.session.get(RehabService, a.service_id)
+        out.append({"id": a.id, "resident_id": a.resident_id, "status": a.status, "note": a.note,
+                    "service": service.name, "site": site.name,
+                    "starts_at": rules.local(a.starts_at, site).isoformat(),
+                    "ends_at": rules.local(a.ends_at, site).isoformat(),
+                    "cancel_reason": a.cancel_reason, "status_note": a.status_note,
+                    "created_at": rules.local(a.created_at, site).isoformat()})
+    return out
+
+
+@eraser
+def erase_appointments(user, resident_ids) -> None:
+    """Future booked appointments of residents nobody else manages are cancelled (seats freed);
+    their notes, free text about a person, are cleared. Runs inside the deletion transaction."""
+    if not resident_ids:
+        return
+    others = select(ResidentLink.resident_id).where(
+        ResidentLink.resident_id.in_(resident_ids), ResidentLink.user_id != user.id)
+    only_mine = set(resident_ids) - set(db.session.scalars(others))
+    if not only_mine:
+        return
+    now = utcnow()
+    for a in db.session.scalars(select(Appointment).where(
+            Appointment.resident_id.in_(only_mine), Appointment.status == "booked",
+            Appointment.starts_at > now)).all():
+        cancel_appointment(a, user.id, "账号注销", now)
+    db.session.execute(Appointment.__table__.update().where(
+        Appointment.resident_id.in_(only_mine), func.length(Appointment.note) > 0).values(note=""))

@@ -1,0 +1,54 @@
+"""Plain dicts of rehab objects as API.md shows them; instants in the site's zone."""
+from ..extensions import db
+from ..identity.models import Resident
+from ..sites.models import Site
+from . import rules
+from .models import Appointment, RehabService, RehabSlot, Therapist
+
+
+def _site(site_id: int) -> Site:
+    return db.session.get(Site, site_id)
+
+
+def therapist_view(t: Therapist) -> dict:
+    return {"id": t.id, "name": t.name}
+
+
+def therapist_full(t: Therapist) -> dict:
+    return {"id": t.id, "site_id": t.site_id, "name": t.name, "user_id": t.user_id, "active": t.active}
+
+
+def service_view(s: RehabService) -> dict:
+    return {"id": s.id, "site_id": s.site_id, "name": s.name, "kind": s.kind, "duration_min": s.duration_min,
+            "buffer_min": s.buffer_min, "description": s.description, "requires_verified": s.requires_verified,
+            "active": s.active}
+
+
+def slot_view(slot: RehabSlot, site: Site | None = None) -> dict:
+    site = site or _site(slot.site_id)
+    return {"id": slot.id, "starts_at": rules.local(slot.starts_at, site),
+            "ends_at": rules.local(slot.ends_at, site), "therapist": therapist_view(slot.therapist),
+            "capacity": slot.capacity, "remaining": max(slot.capacity - slot.booked, 0)}
+
+
+def appointment_view(a: Appointment) -> dict:
+    site = _site(a.site_id)
+    resident = db.session.get(Resident, a.resident_id)
+    return {
+        "id": a.id, "status": a.status, "note": a.note,
+        "slot": {"id": a.slot_id, "starts_at": rules.local(a.starts_at, site),
+                 "ends_at": rules.local(a.ends_at, site), "therapist": therapist_view(a.slot.therapist)},
+        "service": {"id": a.service.id, "site_id": a.service.site_id, "name": a.service.name,
+                    "kind": a.service.kind, "duration_min": a.service.duration_min},
+        "resident": {"id": resident.id, "name": resident.name},
+        "site": {"id": site.id, "name": site.name, "address": site.address},
+        "cancel_reason": a.cancel_reason or None,
+        "created_at": rules.local(a.created_at, site),
+    }
+
+
+def conflict_view(c: dict, site: Site) -> dict:
+    t = db.session.get(Therapist, c["therapist_id"])
+    return {**{k: v for k, v in c.items() if k != "therapist_id"},
+            "starts_at": rules.local(c["starts_at"], site), "ends_at": rules.local(c["ends_at"], site),
+            "therapist": therapist_view(t)}

@@ -1,0 +1,235 @@
+"""Rehab schemas (API.md "Rehab appointments")."""
+from marshmallow import fields, validate
+
+from backend.rehab.models import APPOINTMENT_STATUSES, SERVICE_KINDS
+
+from ..common import LocalDate, PageArgs, Schema, page_schema
+
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 HH:MM")
+HHMM_END = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="时间格式应为 HH:MM（可为 24:00）")
+
+
+class ZonedDateTime(fields.DateTime):
+    """Already converted to the site's zone by the domain view: written as ISO 8601 with that offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat()
+
+
+# ---------------------------------------------------------------- services, therapists
+
+class ServiceArgs(PageArgs):
+    site_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class ServicePatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=64))
+    kind = fields.String(validate=validate.OneOf(SERVICE_KINDS))
+    duration_min = fields.Integer(validate=validate.Range(min=5, max=480))
+    buffer_min = fields.Integer(validate=validate.Range(min=0, max=240))
+    description = fields.String(validate=validate.Length(max=2000))
+    requires_verified = fields.Boolean()
+    active = fields.Boolean()
+
+
+class ServiceIn(ServicePatch):
+    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    kind = fields.String(required=True, validate=validate.OneOf(SERVICE_KINDS))
+    duration_min = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+
+
+class ServiceOut(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    duration_min = fields.Integer()
+    buffer_min = fields.Integer()
+    description = fields.String()
+    requires_verified = fields.Boolean()
+    active = fields.Boolean()
+
+
+ServicePage = page_schema(ServiceOut, "RehabServicePage")
+
+
+class TherapistIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+
+
+class TherapistBrief(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class TherapistOut(TherapistBrief):
+    site_id = fields.Integer()
+    user_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()
+
+
+class TherapistList(Schema):
+    items = fields.List(fields.Nested(TherapistOut))
+
+
+# ---------------------------------------------------------------- schedules, slots
+
+class WeeklyEntry(Schema):
+    weekday = fields.Integer(required=True, validate=validate.Range(min=1, max=7))
+    start = fields.String(required=True, validate=HHMM)
+    # At or before `start`: the range runs past midnight into the next day; "24:00" is midnight.
+    end = fields.String(required=True, validate=HHMM_END)
+    therapist_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
+
+
+class ScheduleIn(Schema):
+    slot_min = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    weekly = fields.List(fields.Nested(WeeklyEntry), required=True, validate=validate.Length(max=100))
+    valid_from = LocalDate(required=True)
+    valid_to = LocalDate(load_default=None, allow_none=True)
+
+
+class ScheduleConflict(Schema):
+    reason = fields.String(metadata={"description": "booked_slot_not_in_plan | capacity_below_booked | "
+                                                   "therapist_busy"})
+    slot_id = fields.Integer(allow_none=True)
+    starts_at = ZonedDateTime()
+    ends_at = ZonedDateTime()
+    therapist = fields.Nested(TherapistBrief)
+    booked = fields.Integer()
+    other_slot_id = fields.Integer(allow_none=True)
+
+
+class ScheduleOut(Schema):
+    service_id = fields.Integer()
+    slot_min = fields.Integer()
+    weekly = fields.List(fields.Nested(WeeklyEntry))
+    valid_from = fields.String(allow_none=True)
+    valid_to = fields.String(allow_none=True)
+    created = fields.Integer()
+    removed = fields.Integer()
+    conflicts = fields.List(fields.Nested(ScheduleConflict))
+
+
+class SlotArgs(Schema):
+    from_ = LocalDate(data_key="from")
+    to = LocalDate()
+
+
+class SlotOut(Schema):
+    id = fields.Integer()
+    starts_at = ZonedDateTime()
+    ends_at = ZonedDateTime()
+    therapist = fields.Nested(TherapistBrief)
+    capacity = fields.Integer()
+    remaining = fields.Integer()
+
+
+# ---------------------------------------------------------------- appointments
+
+class AppointmentIn(Schema):
+    slot_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    resident_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class AppointmentSlot(Schema):
+    id = fields.Integer()
+    starts_at = ZonedDateTime()
+    ends_at = ZonedDateTime()
+    therapist = fields.Nested(TherapistBrief)
+
+
+class AppointmentService(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    duration_min = fields.Integer()
+
+
+class AppointmentResident(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AppointmentSite(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    address = fields.String()
+
+
+class AppointmentOut(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": list(APPOINTMENT_STATUSES)})
+    slot = fields.Nested(AppointmentSlot)
+    service = fields.Nested(AppointmentService)
+    resident = fields.Nested(AppointmentResident)
+    note = fields.String()
+    site = fields.Nested(AppointmentSite)
+    cancel_reason = fields.String(allow_none=True)
+    created_at = ZonedDateTime()
+
+
+AppointmentPage = page_schema(AppointmentOut, "AppointmentPage")
+
+
+class MyAppointmentsArgs(PageArgs):
+    when = fields.String(load_default="upcoming", validate=validate.OneOf(("upcoming", "past")))
+
+
+class CancelIn(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class RescheduleIn(Schema):
+    slot_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+# ---------------------------------------------------------------- staff
+
+class ClosureIn(Schema):
+    date = LocalDate(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ClosureOut(Schema):
+    id = fields.Integer()
+    site_id = fields.Integer()
+    date = LocalDate()
+    reason = fields.String()
+    cancelled_appointments = fields.Integer()
+
+
+class RosterArgs(Schema):
+    date = LocalDate()
+
+
+class RosterResident(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    needs = fields.List(fields.String())
+    disability_category = fields.String()
+    disability_level = fields.Integer()
+    verification = fields.String()
+    communication = fields.List(fields.String(), metadata={
+        "description": "preferences.communication of the users linked to the resident"})
+
+
+class RosterItem(AppointmentOut):
+    resident = fields.Nested(RosterResident)
+    status_note = fields.String()
+
+
+class RosterOut(Schema):
+    site_id = fields.Integer()
+    date = LocalDate()
+    items = fields.List(fields.Nested(RosterItem))
+
+
+class StatusIn(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(("checked_in", "completed", "no_show", "excused")))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
