@@ -55,6 +55,7 @@ def register_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .identity import models as _identity  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
+    from .notifications import privacy as _notifications_privacy  # noqa: F401  (exporter, eraser)
     from .sites import models as _sites  # noqa: F401
 
 
