@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
 
 from backend.identity.models import COMMUNICATION, DISABILITY_CATEGORIES, NEEDS, RELATIONS, VOLUNTEER_SKILLS
 
@@ -211,3 +211,11 @@ class ExportOut(Schema):
     user = fields.Dict()
     residents = fields.List(fields.Dict())
     volunteer = fields.Dict(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def keep_domain_sections(self, data, original, **kwargs):
+        """Sections added by domain exporters (backend.privacy.EXPORTERS) are not declared
+        fields, and dump() keeps declared fields only: pass them through as they are."""
+        for key, value in original.items():
+            data.setdefault(key, value)
+        return data
