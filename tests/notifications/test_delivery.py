@@ -282,3 +282,50 @@ def test_export_includes_notifications_and_credits(app, login, send):
     assert item["id"] == nid and item["title"] == "您的 A023 已做好" and item["delivery"] == "sent"
     assert item["data"] == {"order_no": "A023"}
     assert exported["subscriptions"] == [{"template_id": "tmpl_order_ready", "remaining": 0}]
+
+
+def _crash_state(app, nid, delivery):
+    """What a worker killed mid-batch leaves: its claim, and a lease that has run out."""
+    from sqlalchemy import update
+    with app.app_context():
+        db.session.execute(update(Notification).where(Notification.id == nid).values(
+            delivery=delivery, claim_token="dead-worker", attempts=1 if delivery == "sending" else 0,
+            lease_until=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_a_send_interrupted_by_a_crash_is_not_repeated(app, login, send, fake):
+    api = login()
+    api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]})
+    nid = queue(app, api.user_id, "order_ready")
+    _crash_state(app, nid, "sending")  # the worker died during the WeChat call
+    send()
+    [row] = rows(app)
+    assert row.delivery == "failed" and "outcome unknown" in row.last_error
+    assert fake.messages(api.openid) == []
+
+
+def test_rows_claimed_by_a_dead_worker_are_taken_over(app, login, send, fake):
+    api = login()
+    api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]})
+    nid = queue(app, api.user_id, "order_ready")
+    _crash_state(app, nid, "pending")  # claimed, never started
+    assert send() == 1
+    [row] = rows(app)
+    assert (row.delivery, row.attempts) == ("sent", 1)
+    assert len(fake.messages(api.openid)) == 1
+
+
+def test_a_live_claim_is_not_taken(app, login, send, fake):
+    from sqlalchemy import update
+    api = login()
+    api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]})
+    nid = queue(app, api.user_id, "order_ready")
+    with app.app_context():
+        db.session.execute(update(Notification).where(Notification.id == nid).values(
+            claim_token="other-worker", lease_until=utcnow() + timedelta(minutes=1)))
+        db.session.commit()
+        db.session.remove()
+    assert send() == 0
+    assert fake.messages(api.openid) == []

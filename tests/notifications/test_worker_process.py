@@ -17,7 +17,7 @@ from backend.extensions import db
 from backend.identity.models import User
 from backend.notifications.models import Notification, SubscriptionCredit
 
-from .conftest import credit_left, rows
+from .conftest import rows
 
 
 def spawn(app, *args, **env) -> subprocess.Popen:
@@ -43,8 +43,8 @@ def pass_counts(stdout: str) -> dict:
     return ast.literal_eval(line[len("worker pass: "):])
 
 
-def seed_due(app, n: int, credits: int = 1) -> list[str]:
-    """n users, each with `credits` credits for tmpl_order_ready and one due notification."""
+def seed_due(app, n: int, credits: int = 1, per_user: int = 1) -> list[str]:
+    """n users, each with `credits` credits for tmpl_order_ready and `per_user` due notifications."""
     now = utcnow()
     with app.app_context():
         # A fresh prefix per test: a timeout fault makes the fake record its message 10 s
@@ -60,7 +60,7 @@ def seed_due(app, n: int, credits: int = 1) -> list[str]:
         db.session.execute(insert(Notification), [
             {"user_id": uid, "kind": "order_ready", "title": "您的 A023 已做好", "body": "", "page": "pages/order",
              "data": {"order_no": f"A{uid:03d}", "cafe": "手语咖啡"}, "delivery": "pending", "attempts": 0,
-             "next_attempt_at": now, "created_at": now} for uid in ids])
+             "next_attempt_at": now, "created_at": now} for uid in ids for _ in range(per_user)])
         db.session.commit()
         db.session.remove()
     return openids
@@ -137,3 +137,22 @@ def test_two_workers_on_sqlite_also_send_exactly_once(app, fake):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         pytest.skip("the PostgreSQL variant covers this")
     _two_workers_send_each_once(app, fake, 60)
+
+
+@pytest.mark.postgres
+def test_two_workers_never_spend_a_credit_twice(app, fake):
+    """150 users with one credit and two due notifications each: one sent, one skipped, per user."""
+    openids = seed_due(app, 150, credits=1, per_user=2)
+    procs = [spawn(app, "--once", NOTIFY_BATCH_SIZE=7) for _ in range(2)]
+    results = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in results]
+    per_user = Counter(m["touser"] for m in fake.messages() if m["touser"] in set(openids))
+    assert per_user == {o: 1 for o in openids}
+    final = rows(app)
+    assert Counter(r.delivery for r in final) == {"sent": 150, "skipped": 150}
+    assert {r.last_error for r in final if r.delivery == "skipped"} == {"no credit"}
+    with app.app_context():
+        assert set(db.session.scalars(select(SubscriptionCredit.remaining)).all()) == {0}
+        db.session.remove()
+    print(f"\n300 notifications, 150 credits, two workers handled "
+          f"{[pass_counts(out)['send_notifications'] for out, _ in results]}")
