@@ -61,6 +61,7 @@ def register_models() -> None:
     from .cafe import models as _cafe, privacy as _cafe_privacy  # noqa: F401
     from .identity import models as _identity  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
+    from .notifications import privacy as _notifications_privacy  # noqa: F401  (exporter, eraser)
     from .sites import models as _sites  # noqa: F401
     from .rehab import models as _rehab, privacy as _rehab_privacy  # noqa: F401
 

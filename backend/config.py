@@ -29,9 +29,45 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+# Per kind: the template's title and its fields, template field key -> our `data` key.
+# The key names WeChat's value type (thing1 is a `thing`, time2 a `time`...): the sender
+# cuts and formats each value by it. `$title` / `$body` take the notification's own text.
+# These are the data keys domains pass to notify() (see backend/notifications/outbox.py).
+TEMPLATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
+    "signup_confirmed": ("活动报名成功通知", {
+        "thing1": "activity", "time2": "starts_at", "thing3": "location", "name4": "resident",
+        "phrase5": "status"}),
+    "signup_promoted": ("候补转正通知", {
+        "thing1": "activity", "time2": "starts_at", "thing3": "location", "name4": "resident"}),
+    "activity_cancelled": ("活动取消通知", {
+        "thing1": "activity", "time2": "starts_at", "thing3": "reason"}),
+    "activity_reminder": ("活动开始提醒", {
+        "thing1": "activity", "time2": "starts_at", "thing3": "location"}),
+    "appointment_booked": ("预约成功通知", {
+        "thing1": "service", "time2": "starts_at", "thing3": "site", "name4": "resident"}),
+    "appointment_cancelled": ("预约取消通知", {
+        "thing1": "service", "time2": "starts_at", "thing3": "reason"}),
+    "appointment_reminder": ("预约就诊提醒", {
+        "thing1": "service", "time2": "starts_at", "thing3": "site"}),
+    "order_ready": ("取餐通知", {
+        "character_string1": "order_no", "thing2": "cafe", "time3": "ready_at"}),
+    "order_message": ("订单消息通知", {
+        "character_string1": "order_no", "thing2": "message", "time3": "time"}),
+    "order_refunded": ("退款成功通知", {
+        "character_string1": "order_no", "amount2": "amount", "time3": "refunded_at"}),
+    "volunteer_reviewed": ("志愿者审核结果通知", {
+        "phrase1": "result", "thing2": "note", "time3": "time"}),
+}
+
+
 def fake_templates() -> dict:
-    """Every notification kind mapped to a template id of the fake, so demos show the flow."""
-    return {kind: {"template_id": f"tmpl_{kind}"} for kind in NOTIFICATION_KINDS}
+    """Every notification kind mapped to a template id of the fake, so demos show the flow.
+
+    Production sets `WECHAT_SUBSCRIBE_TEMPLATES` to JSON of the same shape:
+    {kind: {"template_id": "...", "title": "...", "fields": {"thing1": "activity", ...}}}.
+    """
+    return {kind: {"template_id": f"tmpl_{kind}", "title": title, "fields": dict(fields)}
+            for kind, (title, fields) in TEMPLATE_FIELDS.items()}
 
 
 class Config:
@@ -55,6 +91,15 @@ class Config:
     WECHAT_TIMEOUT_SECONDS = float(_env("WECHAT_TIMEOUT_SECONDS", 5))
     WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "developer")
     WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_env("WECHAT_SUBSCRIBE_TEMPLATES", "null") or "null") or fake_templates()
+    # Sending subscribe messages (backend/notifications/delivery.py).
+    NOTIFY_BATCH_SIZE = _int("NOTIFY_BATCH_SIZE", 50)
+    NOTIFY_MAX_PER_PASS = _int("NOTIFY_MAX_PER_PASS", 1000)
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 5)
+    # Retry n waits NOTIFY_BACKOFF_SECONDS * 2**(n-1), at most NOTIFY_BACKOFF_MAX_SECONDS.
+    NOTIFY_BACKOFF_SECONDS = float(_env("NOTIFY_BACKOFF_SECONDS", 30))
+    NOTIFY_BACKOFF_MAX_SECONDS = float(_env("NOTIFY_BACKOFF_MAX_SECONDS", 3600))
+    # A worker's hold on claimed rows; must exceed the WeChat timeout (≤ 5 s) by far.
+    NOTIFY_LEASE_SECONDS = float(_env("NOTIFY_LEASE_SECONDS", 120))
 
     WECHATPAY_MCHID = _env("WECHATPAY_MCHID", "1900000109")
     WECHATPAY_CERT_SERIAL_NO = _env("WECHATPAY_CERT_SERIAL_NO")

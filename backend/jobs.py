@@ -1,6 +1,7 @@
 """Imports every module that registers worker jobs."""
 from . import idempotency
 from .cafe import jobs as _cafe_jobs  # noqa: F401
+from .notifications import jobs as _notifications_jobs  # noqa: F401
 from .rehab import jobs as _rehab_jobs  # noqa: F401
 from .worker import job
 

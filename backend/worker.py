@@ -1,11 +1,13 @@
 """`flask worker`: runs due jobs until stopped (`--once`: one pass).
 
 Domains add periodic jobs to JOBS; each must be safe to run twice and
-concurrently with another worker.
+concurrently with another worker. SIGTERM (or SIGINT) asks the worker to stop:
+the job in hand finishes its current item (long jobs poll `stop_requested()`
+between items), the remaining jobs of the pass are skipped, and the process exits 0.
 """
 import logging
 import signal
-import time
+import threading
 from collections.abc import Callable
 
 import click
@@ -15,6 +17,8 @@ log = logging.getLogger(__name__)
 # name -> fn() -> int (how much work it did)
 JOBS: dict[str, Callable[[], int]] = {}
 
+_stop = threading.Event()
+
 
 def job(name: str):
     def register(fn):
@@ -23,16 +27,29 @@ def job(name: str):
     return register
 
 
+def stop_requested() -> bool:
+    """True once the worker has been asked to stop; long jobs check it between items."""
+    return _stop.is_set()
+
+
+def request_stop(*_args) -> None:
+    _stop.set()
+
+
 def run_pass() -> dict[str, int]:
     from .extensions import db
     done = {}
     for name, fn in list(JOBS.items()):
+        if stop_requested():
+            break
         try:
             done[name] = fn()
         except Exception:
             db.session.rollback()
             log.exception("job %s failed", name)
             done[name] = -1
+        finally:
+            db.session.remove()  # no connection or stale objects held between jobs
     return done
 
 
@@ -42,20 +59,16 @@ def run_pass() -> dict[str, int]:
 def worker_command(once: bool, interval: float) -> None:
     """Send notifications, reminders, order expiry, payment reconciliation."""
     from . import jobs  # noqa: F401  (registers every domain's jobs)
-    stopping = False
-
-    def stop(signum, frame):
-        nonlocal stopping
-        stopping = True  # finish the current job, then leave
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    _stop.clear()
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    click.echo(f"worker started: jobs {sorted(JOBS)}")
     while True:
         done = run_pass()
-        if once or stopping:
+        if once or stop_requested():
             click.echo(f"worker pass: {done}")
+            click.echo("worker stopped")
             return
         if not any(v > 0 for v in done.values()):
-            for _ in range(int(interval * 10)):
-                if stopping:
-                    break
-                time.sleep(0.1)
+            # Event.wait returns as soon as a signal handler sets the event.
+            _stop.wait(interval)

@@ -3,6 +3,7 @@ from functools import wraps
 
 import flask_smorest
 from flask import g, request
+from webargs.flaskparser import FlaskParser
 
 from backend.errors import Unauthenticated
 from backend.identity import tokens
@@ -37,8 +38,15 @@ def optional_user() -> User | None:
     return g.get("user")
 
 
+class StrictParser(FlaskParser):
+    """Unknown query parameters are errors too (API.md), as in bodies: the schema's RAISE applies."""
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest Blueprint whose `login_required` also documents the bearer scheme."""
+
+    ARGUMENTS_PARSER = StrictParser()
 
     def login_required(self, func):
         @wraps(func)

@@ -213,6 +213,9 @@ class ExportOut(Schema):
     volunteer = fields.Dict(allow_none=True)
 
     @post_dump(pass_original=True)
-    def domain_sections(self, data, original, **kwargs):
-        """Each domain's exporter adds a key; `unknown = "include"` only applies on load, not dump."""
-        return {**data, **{k: v for k, v in original.items() if k not in data}}
+    def keep_domain_sections(self, data, original, **kwargs):
+        """Sections added by domain exporters (backend.privacy.EXPORTERS) are not declared
+        fields, and dump() keeps declared fields only: pass them through as they are."""
+        for key, value in original.items():
+            data.setdefault(key, value)
+        return data

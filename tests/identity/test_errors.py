@@ -81,3 +81,9 @@ def test_openapi_describes_every_route(app, client):
             served.add((path, m))
     assert served == documented
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_unknown_query_parameters_are_422(client, login):
+    r = client.get("/sites?kind=home&colour=red")
+    assert r.status_code == 422 and "colour" in r.get_json()["error"]["fields"]
+    assert login().get("/staff/residents?bogus=1").status_code in (403, 422)
