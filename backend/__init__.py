@@ -56,6 +56,7 @@ def register_models() -> None:
     from .identity import models as _identity  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .sites import models as _sites  # noqa: F401
+    from .activities import models as _activities, privacy as _activities_privacy  # noqa: F401
 
 
 def register_api(app: Flask) -> None:

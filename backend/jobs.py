@@ -1,5 +1,6 @@
 """Imports every module that registers worker jobs."""
 from . import idempotency
+from .activities import jobs as _activities_jobs  # noqa: F401
 from .worker import job
 
 
