@@ -1,4 +1,4 @@
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
 
 from backend.identity.models import COMMUNICATION, DISABILITY_CATEGORIES, NEEDS, RELATIONS, VOLUNTEER_SKILLS
 
@@ -211,3 +211,8 @@ class ExportOut(Schema):
     user = fields.Dict()
     residents = fields.List(fields.Dict())
     volunteer = fields.Dict(allow_none=True)
+
+    @post_dump(pass_original=True)
+    def domain_sections(self, data, original, **kwargs):
+        """Keep each domain exporter's section (`unknown` only applies to loading, not dumping)."""
+        return {**data, **{k: v for k, v in original.items() if k not in data}}
