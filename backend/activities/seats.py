@@ -5,7 +5,7 @@ capacity changes of one activity, so "is there room?", the waitlist order and
 its positions are decided on committed data; the CHECK constraints on the
 counters are the backstop if a code path ever forgot the lock.
 """
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..db import utcnow
 from ..errors import NotFound
@@ -29,22 +29,28 @@ def free_seats(activity: Activity, role: str) -> int:
     return activity.capacity - activity.seats_taken
 
 
-def take(activity: Activity, role: str, seats: int) -> bool:
-    """Take `seats` if they fit (the caller holds the lock). False: the signup must wait."""
-    if seats > free_seats(activity, role):
-        return False
+def _columns(role: str):
     if role == "volunteer":
-        activity.volunteer_seats_taken += seats
-    else:
-        activity.seats_taken += seats
-    return True
+        return Activity.volunteer_seats_taken, Activity.volunteer_capacity
+    return Activity.seats_taken, Activity.capacity
+
+
+def take(activity: Activity, role: str, seats: int) -> bool:
+    """Take `seats` if they fit. False: the signup must wait.
+
+    The caller holds the row lock; the conditional UPDATE (`taken + n <= capacity`)
+    would still refuse an overflow without it, and the CHECK constraint backs both.
+    """
+    taken, capacity = _columns(role)
+    res = db.session.execute(update(Activity).where(Activity.id == activity.id, taken + seats <= capacity)
+                             .values({taken: taken + seats}).execution_options(synchronize_session="fetch"))
+    return res.rowcount == 1
 
 
 def release(activity: Activity, signup: Signup) -> None:
-    if signup.role == "volunteer":
-        activity.volunteer_seats_taken -= signup.seats
-    else:
-        activity.seats_taken -= signup.seats
+    taken, _ = _columns(signup.role)
+    db.session.execute(update(Activity).where(Activity.id == activity.id).values({taken: taken - signup.seats})
+                       .execution_options(synchronize_session="fetch"))
 
 
 def waitlist_position(signup: Signup) -> int | None:
@@ -78,9 +84,8 @@ def promote(activity: Activity) -> list[Signup]:
         if free <= 0:
             continue
         for signup in waitlist(activity.id, role):
-            if signup.seats > free:
+            if signup.seats > free or not take(activity, role, signup.seats):
                 continue
-            take(activity, role, signup.seats)
             free -= signup.seats
             signup.status, signup.promoted_at = "confirmed", utcnow()
             promoted.append(signup)
