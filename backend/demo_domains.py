@@ -2,4 +2,6 @@
 
 
 def seed_domains(*, home, rehab, cafe, users, resident) -> None:
+    from .activities.demo import seed_activities
+    seed_activities(home=home, users=users, resident=resident)
     pass

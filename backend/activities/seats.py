@@ -2,8 +2,9 @@
 
 The lock (`SELECT ... FOR UPDATE`) serialises signups, cancellations and
 capacity changes of one activity, so "is there room?", the waitlist order and
-its positions are decided on committed data; the CHECK constraints on the
-counters are the backstop if a code path ever forgot the lock.
+its positions are decided on committed data. Seats are taken by a conditional
+UPDATE (`taken + n <= capacity`) that would refuse an overflow even without the
+lock, and the CHECK constraints on the counters are the last backstop.
 """
 from sqlalchemy import func, select, update
 

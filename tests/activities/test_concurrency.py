@@ -149,3 +149,14 @@ def test_concurrent_completion_credits_once(app, world):
     assert_no_errors(results)
     assert sorted(r.status_code for r in results) == [200] + [409] * 9
     assert minutes_total(v.user_id) == 120
+
+
+@pytest.mark.parametrize("round_no", range(3))
+def test_one_resident_signing_up_for_many_activities_at_once(app, world, round_no):
+    """Each first signup at a site records the resident as known there: racing inserts of that
+    record must not fail a signup."""
+    acts = [make_activity(world.home) for _ in range(20)]
+    [(tok, rid)] = families(1, f"many{round_no}")
+    results = fire(app, [("POST", f"/activities/{a.id}/signups", tok, {"resident_id": rid}) for a in acts])
+    assert_no_errors(results)
+    assert [r.status_code for r in results] == [201] * 20
