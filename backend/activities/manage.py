@@ -14,10 +14,16 @@ from ..sites.models import Site
 from . import seats
 from .models import LIVE, Activity, Signup
 from .notices import notify_signup
+from .views import activity_views
 
 EDITABLE = ("title", "description", "category", "starts_at", "ends_at", "location", "capacity",
             "volunteer_capacity", "signup_opens_at", "signup_closes_at", "accessibility",
             "eligible_categories", "cover_url")
+
+
+def view(activity: Activity) -> dict:
+    """The activity as staff see it (no `my_signups`)."""
+    return activity_views([activity], None)[0]
 
 
 def managed_activity(staff: User, activity_id: int, *, lock: bool = False) -> Activity:
@@ -42,7 +48,7 @@ def _check_times(a: Activity) -> None:
         raise Invalid(fields=fields)
 
 
-def create(staff: User, data: dict) -> Activity:
+def create(staff: User, data: dict) -> dict:
     site_id = data["site_id"]
     require_staff(staff, site_id)
     site = db.session.get(Site, site_id)
@@ -57,10 +63,10 @@ def create(staff: User, data: dict) -> Activity:
     _check_times(activity)
     db.session.add(activity)
     db.session.commit()
-    return activity
+    return view(activity)
 
 
-def edit(staff: User, activity_id: int, data: dict) -> Activity:
+def edit(staff: User, activity_id: int, data: dict) -> dict:
     """Edit a draft or published activity. Capacity may not drop below the seats already
     confirmed (409 `capacity_below_confirmed`); raising it promotes the waitlist here and now."""
     activity = managed_activity(staff, activity_id, lock=True)
@@ -78,10 +84,10 @@ def edit(staff: User, activity_id: int, data: dict) -> Activity:
     _check_times(activity)
     seats.promote(activity)
     db.session.commit()
-    return activity
+    return view(activity)
 
 
-def publish(staff: User, activity_id: int) -> Activity:
+def publish(staff: User, activity_id: int) -> dict:
     activity = managed_activity(staff, activity_id, lock=True)
     if activity.status != "draft":
         raise Conflict("invalid_transition", "只有草稿可以发布")
@@ -89,10 +95,10 @@ def publish(staff: User, activity_id: int) -> Activity:
         raise Conflict("activity_started", "活动开始时间已过，不能发布")
     activity.status, activity.published_at = "published", utcnow()
     db.session.commit()
-    return activity
+    return view(activity)
 
 
-def cancel(staff: User, activity_id: int, reason: str) -> Activity:
+def cancel(staff: User, activity_id: int, reason: str) -> dict:
     """Cancel a draft or published activity: every live signup is cancelled and its signers told why."""
     activity = managed_activity(staff, activity_id, lock=True)
     if activity.status not in ("draft", "published"):
@@ -106,10 +112,10 @@ def cancel(staff: User, activity_id: int, reason: str) -> Activity:
         signup.status, signup.cancelled_at, signup.cancel_reason = "cancelled", now, "activity_cancelled"
     activity.seats_taken = activity.volunteer_seats_taken = 0
     db.session.commit()
-    return activity
+    return view(activity)
 
 
-def complete(staff: User, activity_id: int) -> Activity:
+def complete(staff: User, activity_id: int) -> dict:
     """Close a published activity that has started; attended volunteers are credited its duration.
 
     The lock on the activity row makes a second, concurrent completion wait and
@@ -131,7 +137,7 @@ def complete(staff: User, activity_id: int) -> Activity:
         signup.minutes_credited, signup.credited_at = minutes, now
         add_minutes(signup.user_id, minutes)
     db.session.commit()
-    return activity
+    return view(activity)
 
 
 def add_minutes(user_id: int, delta: int) -> None:

@@ -8,10 +8,6 @@ blp = Blueprint("activities_staff", __name__, url_prefix="/api/v1/staff",
                 description="Staff: activities, roster, check-in, volunteer credits")
 
 
-def _view(activity) -> dict:
-    return catalogue.get_activity(current_user(), activity.id)
-
-
 @blp.get("/activities")
 @blp.login_required
 @blp.arguments(s.StaffActivityArgs, location="query")
@@ -25,7 +21,7 @@ def list_activities(args):
 @blp.arguments(s.ActivityIn)
 @blp.response(201, s.ActivityOut)
 def create_activity(args):
-    return _view(manage.create(current_user(), args))
+    return manage.create(current_user(), args)
 
 
 @blp.patch("/activities/<int:activity_id>")
@@ -33,14 +29,14 @@ def create_activity(args):
 @blp.arguments(s.ActivityPatch)
 @blp.response(200, s.ActivityOut)
 def edit_activity(args, activity_id):
-    return _view(manage.edit(current_user(), activity_id, args))
+    return manage.edit(current_user(), activity_id, args)
 
 
 @blp.post("/activities/<int:activity_id>/publish")
 @blp.login_required
 @blp.response(200, s.ActivityOut)
 def publish_activity(activity_id):
-    return _view(manage.publish(current_user(), activity_id))
+    return manage.publish(current_user(), activity_id)
 
 
 @blp.post("/activities/<int:activity_id>/cancel")
@@ -48,14 +44,14 @@ def publish_activity(activity_id):
 @blp.arguments(s.ActivityCancelIn)
 @blp.response(200, s.ActivityOut)
 def cancel_activity(args, activity_id):
-    return _view(manage.cancel(current_user(), activity_id, args["reason"]))
+    return manage.cancel(current_user(), activity_id, args["reason"])
 
 
 @blp.post("/activities/<int:activity_id>/complete")
 @blp.login_required
 @blp.response(200, s.ActivityOut)
 def complete_activity(activity_id):
-    return _view(manage.complete(current_user(), activity_id))
+    return manage.complete(current_user(), activity_id)
 
 
 @blp.get("/activities/<int:activity_id>/roster")

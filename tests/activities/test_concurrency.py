@@ -160,3 +160,33 @@ def test_one_resident_signing_up_for_many_activities_at_once(app, world, round_n
     results = fire(app, [("POST", f"/activities/{a.id}/signups", tok, {"resident_id": rid}) for a in acts])
     assert_no_errors(results)
     assert [r.status_code for r in results] == [201] * 20
+
+
+def test_two_workers_send_each_reminder_once(app, world):
+    from backend.activities.jobs import send_reminders
+    from backend.notifications.models import Notification
+
+    a = make_activity(world.home, capacity=50, starts_in=timedelta(hours=12))
+    fams = families(40, "remind")
+    for tok, rid in fams:
+        assert requests.post(f"{app.config['LIVE_URL']}/api/v1/activities/{a.id}/signups",
+                             json={"resident_id": rid}, headers={"Authorization": f"Bearer {tok}"},
+                             timeout=30).status_code == 201
+    barrier = threading.Barrier(4)
+    sent = []
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            sent.append(send_reminders())
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(sent) == 40
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "activity_reminder")) == 40
