@@ -57,14 +57,13 @@ def register_extensions(app: Flask) -> None:
 def register_models() -> None:
     """Import every domain's models so the metadata (and Alembic) sees all tables."""
     from . import idempotency  # noqa: F401
+    from .activities import models as _activities, privacy as _activities_privacy  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .cafe import models as _cafe, privacy as _cafe_privacy  # noqa: F401
     from .identity import models as _identity  # noqa: F401
-    from .notifications import models as _notifications  # noqa: F401
-    from .notifications import privacy as _notifications_privacy  # noqa: F401  (exporter, eraser)
-    from .sites import models as _sites  # noqa: F401
+    from .notifications import models as _notifications, privacy as _notifications_privacy  # noqa: F401
     from .rehab import models as _rehab, privacy as _rehab_privacy  # noqa: F401
-
+    from .sites import models as _sites  # noqa: F401
 
 def register_api(app: Flask) -> None:
     from miniprogram_api import register_blueprints

@@ -166,7 +166,11 @@ def _staff_site(staff: User, site_id: int | None) -> int:
 def mark_known(resident_id: int, site_id: int, reason: str) -> None:
     """Record that a site knows this resident (staff scope). Idempotent; joins the caller's transaction."""
     if db.session.get(ResidentSite, (resident_id, site_id)) is None:
-        db.session.add(ResidentSite(resident_id=resident_id, site_id=site_id, reason=reason))
+        try:
+            with db.session.begin_nested():  # a concurrent first booking at the site may insert it too
+                db.session.add(ResidentSite(resident_id=resident_id, site_id=site_id, reason=reason))
+        except IntegrityError:
+            pass  # known already: that is all we wanted
 
 
 def my_residents(user: User) -> list[dict]:

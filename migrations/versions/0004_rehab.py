@@ -5,7 +5,7 @@ two overlapping open slots (buffers included: [starts_at, blocked_until)), and a
 two overlapping live appointments. SQLite cannot express them; the services check both first.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-29 02:07:03.703827
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

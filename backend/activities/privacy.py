@@ -1,0 +1,52 @@
+"""PIPL access and deletion for activities: signups and volunteer hours (GET /me/export, DELETE /me)."""
+from sqlalchemy import or_, select
+
+from ..db import utcnow
+from ..extensions import db
+from ..identity.models import ResidentLink, User
+from ..privacy import eraser, exporter
+from . import seats
+from .attendance import volunteer_hours
+from .models import Activity, Signup
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@exporter("activity_signups")
+def export_signups(user: User, resident_ids: list[int]) -> list[dict]:
+    rows = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id).where(
+        or_(Signup.resident_id.in_(resident_ids), Signup.user_id == user.id)).order_by(Signup.id)).all()
+    return [{"id": s.id, "role": s.role, "resident_id": s.resident_id, "companions": s.companions,
+             "status": s.status, "created_at": _iso(s.created_at), "cancelled_at": _iso(s.cancelled_at),
+             "attended_at": _iso(s.attended_at), "minutes_credited": s.minutes_credited,
+             "activity": {"id": a.id, "site_id": a.site_id, "title": a.title, "starts_at": _iso(a.starts_at),
+                          "ends_at": _iso(a.ends_at)}} for s, a in rows]
+
+
+@exporter("volunteer_hours")
+def export_hours(user: User, resident_ids: list[int]) -> dict:
+    hours = volunteer_hours(user)
+    return {"minutes_total": hours["minutes_total"],
+            "entries": [{"activity_id": e["activity"]["id"], "activity_title": e["activity"]["title"],
+                         "minutes": e["minutes"], "credited_at": _iso(e["credited_at"])} for e in hours["entries"]]}
+
+
+@eraser
+def erase_signups(user: User, resident_ids: list[int]) -> None:
+    """Cancel (with waitlist promotion) the future live signups of residents nobody else manages,
+    and the user's own volunteering. Past signups and credits stay as anonymous service records."""
+    others = select(ResidentLink.resident_id).where(ResidentLink.resident_id.in_(resident_ids),
+                                                    ResidentLink.user_id != user.id)
+    orphaned = [rid for rid in resident_ids if rid not in set(db.session.scalars(others))]
+    rows = db.session.execute(select(Signup.id, Signup.activity_id).join(Activity).where(
+        Activity.starts_at > utcnow(), Signup.status.in_(("confirmed", "waitlisted")),
+        or_(Signup.resident_id.in_(orphaned), Signup.user_id == user.id))
+        .order_by(Signup.activity_id, Signup.id)).all()
+    for signup_id, activity_id in rows:
+        activity = seats.lock_activity(activity_id)
+        signup = db.session.get(Signup, signup_id)
+        db.session.refresh(signup)
+        if signup.status in ("confirmed", "waitlisted"):
+            seats.cancel_signup_locked(activity, signup, "account_deleted")

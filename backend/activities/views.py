@@ -1,0 +1,79 @@
+"""Plain-dict views of activities and signups, as API.md names their fields."""
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..identity.models import Resident, ResidentLink, User
+from ..sites.models import Site
+from .models import LIVE, Activity, Signup
+from .seats import waitlist_position
+
+
+def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
+    """Participant groups waiting, per activity."""
+    if not activity_ids:
+        return {}
+    rows = db.session.execute(select(Signup.activity_id, func.count()).where(
+        Signup.activity_id.in_(activity_ids), Signup.role == "participant", Signup.status == "waitlisted")
+        .group_by(Signup.activity_id)).all()
+    return dict(rows)
+
+
+def signup_view(signup: Signup, resident_name: str | None = None) -> dict:
+    return {"id": signup.id, "activity_id": signup.activity_id, "role": signup.role,
+            "resident_id": signup.resident_id, "resident_name": resident_name,
+            "companions": signup.companions, "seats": signup.seats, "status": signup.status,
+            "waitlist_position": waitlist_position(signup), "created_at": signup.created_at,
+            "attended_at": signup.attended_at, "minutes_credited": signup.minutes_credited}
+
+
+def mine_clause(user: User):
+    """Signups a user sees as theirs: of residents they are linked to, or their own volunteering."""
+    linked = select(ResidentLink.resident_id).where(ResidentLink.user_id == user.id)
+    return or_(Signup.resident_id.in_(linked), Signup.user_id == user.id)
+
+
+def my_signups(user: User, activity_ids: list[int]) -> dict[int, list[dict]]:
+    """The caller's live signups per activity (for `my_signups` on listings)."""
+    out: dict[int, list[dict]] = {aid: [] for aid in activity_ids}
+    if not activity_ids:
+        return out
+    rows = db.session.execute(select(Signup, Resident.name).outerjoin(Resident, Resident.id == Signup.resident_id)
+                              .where(Signup.activity_id.in_(activity_ids), Signup.status.in_(LIVE),
+                                     mine_clause(user)).order_by(Signup.id)).all()
+    for signup, name in rows:
+        out[signup.activity_id].append(signup_view(signup, name))
+    return out
+
+
+def activity_view(activity: Activity, waiting: int, mine: list[dict] | None = None) -> dict:
+    view = {
+        "id": activity.id, "site_id": activity.site_id, "title": activity.title,
+        "description": activity.description, "category": activity.category,
+        "starts_at": activity.starts_at, "ends_at": activity.ends_at, "location": activity.location,
+        "capacity": activity.capacity, "seats_left": max(activity.capacity - activity.seats_taken, 0),
+        "waitlist_length": waiting, "volunteer_capacity": activity.volunteer_capacity,
+        "volunteer_seats_left": max(activity.volunteer_capacity - activity.volunteer_seats_taken, 0),
+        "signup_opens_at": activity.signup_opens_at,
+        "signup_closes_at": activity.signup_closes_at or activity.starts_at,
+        "status": activity.status, "accessibility": activity.accessibility or [],
+        "eligible_categories": activity.eligible_categories or [], "cover_url": activity.cover_url,
+        "cancel_reason": activity.cancel_reason or None,
+    }
+    if mine is not None:
+        view["my_signups"] = mine
+    return view
+
+
+def activity_views(activities: list[Activity], viewer: User | None) -> list[dict]:
+    ids = [a.id for a in activities]
+    waiting = waitlist_lengths(ids)
+    mine = my_signups(viewer, ids) if viewer is not None else {}
+    return [activity_view(a, waiting.get(a.id, 0), mine.get(a.id) if viewer is not None else None)
+            for a in activities]
+
+
+def activity_brief(a: Activity) -> dict:
+    """An activity as a signup or a volunteer credit refers to it."""
+    site = db.session.get(Site, a.site_id)
+    return {"id": a.id, "site_id": a.site_id, "site_name": site.name if site else "", "title": a.title,
+            "starts_at": a.starts_at, "ends_at": a.ends_at, "location": a.location, "status": a.status}
