@@ -2,7 +2,7 @@
 import logging
 
 from flask import Flask, current_app, json
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from backend.errors import DomainError
@@ -114,6 +114,10 @@ def domain_error(error: DomainError):
 def database_error(error: DBAPIError):
     """The database went away mid-request: nothing was committed; say 503, not 500."""
     db.session.rollback()
+    if isinstance(error, DataError):
+        # A value the schema let through but the column cannot hold: the client's input, not our crash.
+        log.warning("data error reached the database: %s", type(error.orig).__name__)
+        return envelope(422, "validation_error", "输入超出允许范围")
     if isinstance(error, OperationalError) or error.connection_invalidated:
         log.error("database unavailable: %s", type(error.orig).__name__)
         return envelope(503, "database_unavailable", "数据库暂时不可用，请稍后再试")

@@ -8,7 +8,8 @@ PHONE = validate.Regexp(r"^1\d{10}$", error="手机号应为 11 位数字")
 
 
 class LoginIn(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    # wx.login codes are 32 characters; 64 also bounds the fake's `NAME#x` openids to the column.
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 class Preferences(Schema):
