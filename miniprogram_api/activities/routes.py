@@ -3,6 +3,7 @@ from backend.activities import attendance, catalogue, signups
 
 from ..auth import Blueprint, current_user, optional_user
 from ..idempotency import idempotent
+from ..ratelimits import create_per_user
 from . import schemas as s
 
 blp = Blueprint("activities", __name__, url_prefix="/api/v1",
@@ -24,6 +25,7 @@ def get_activity(activity_id):
 
 @blp.post("/activities/<int:activity_id>/signups")
 @blp.login_required
+@create_per_user
 @idempotent
 @blp.arguments(s.SignupIn)
 @blp.response(201, s.SignupOut)

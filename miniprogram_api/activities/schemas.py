@@ -219,7 +219,7 @@ class RosterVolunteer(Schema):
     minutes_credited = fields.Integer(allow_none=True)
 
 
-class RosterOut(Schema):
+class ActivityRosterOut(Schema):
     activity = fields.Nested(ActivityOut)
     participants = fields.List(fields.Nested(RosterParticipant))
     volunteers = fields.List(fields.Nested(RosterVolunteer))

@@ -2,6 +2,7 @@
 from backend.activities import attendance, catalogue, manage, roster
 
 from ..auth import Blueprint, current_user
+from ..idempotency import idempotent
 from . import schemas as s
 
 blp = Blueprint("activities_staff", __name__, url_prefix="/api/v1/staff",
@@ -18,6 +19,7 @@ def list_activities(args):
 
 @blp.post("/activities")
 @blp.login_required
+@idempotent
 @blp.arguments(s.ActivityIn)
 @blp.response(201, s.ActivityOut)
 def create_activity(args):
@@ -56,7 +58,7 @@ def complete_activity(activity_id):
 
 @blp.get("/activities/<int:activity_id>/roster")
 @blp.login_required
-@blp.response(200, s.RosterOut)
+@blp.response(200, s.ActivityRosterOut)
 def activity_roster(activity_id):
     return roster.roster(current_user(), activity_id)
 

@@ -3,6 +3,7 @@ from backend.cafe import menu, orders
 from backend.common.pagination import page_of
 
 from ..auth import Blueprint, current_user
+from ..ratelimits import create_per_user
 from ..common import PageArgs
 from ..idempotency import idempotent
 from . import schemas as s
@@ -18,6 +19,7 @@ def get_menu(site_id):
 
 @blp.post("/cafes/<int:site_id>/orders")
 @blp.login_required
+@create_per_user
 @idempotent
 @blp.arguments(s.OrderIn)
 @blp.response(201, s.PlacedOrderOut)

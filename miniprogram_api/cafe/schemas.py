@@ -163,7 +163,7 @@ class BoardOrderOut(OrderOut):
 BoardPage = page_schema(BoardOrderOut, "BoardPage")
 
 
-class StatusIn(Schema):
+class OrderStatusIn(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("accepted", "ready", "completed")))
 
 

@@ -3,6 +3,7 @@ from backend.cafe import board, menu
 from backend.common.pagination import page_of
 
 from ..auth import Blueprint, current_user
+from ..idempotency import idempotent
 from . import schemas as s
 
 blp = Blueprint("cafe_staff", __name__, url_prefix="/api/v1/staff", description="Café staff: menu and order board")
@@ -12,6 +13,7 @@ BOARD_FIELDS = tuple(s.BoardOrderOut._declared_fields)
 
 @blp.post("/cafes/<int:site_id>/menu-items")
 @blp.login_required
+@idempotent
 @blp.arguments(s.MenuItemIn)
 @blp.response(201, s.StaffMenuItemOut)
 def create_menu_item(args, site_id):
@@ -44,7 +46,7 @@ def order_board(args, site_id):
 
 @blp.post("/orders/<int:order_id>/status")
 @blp.login_required
-@blp.arguments(s.StatusIn)
+@blp.arguments(s.OrderStatusIn)
 @blp.response(200, s.BoardOrderOut)
 def set_order_status(args, order_id):
     """Forward only (409 `invalid_transition`); `ready` notifies the customer (`order_ready`)."""
@@ -55,6 +57,7 @@ def set_order_status(args, order_id):
 
 @blp.post("/orders/<int:order_id>/message")
 @blp.login_required
+@idempotent
 @blp.arguments(s.MessageIn)
 @blp.response(200, s.MessageOut)
 def message_customer(args, order_id):

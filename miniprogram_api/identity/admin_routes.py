@@ -6,6 +6,7 @@ from backend.identity.access import require_admin
 from backend.sites import services as sites
 
 from ..auth import Blueprint, current_user
+from ..idempotency import idempotent
 from ..sites.schemas import SiteIn, SiteOut, SitePatch, site_view
 from . import schemas as s
 
@@ -23,6 +24,7 @@ def find_users(args):
 
 @blp.post("/sites")
 @blp.login_required
+@idempotent
 @blp.arguments(SiteIn)
 @blp.response(201, SiteOut)
 def create_site(args):

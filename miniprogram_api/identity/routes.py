@@ -5,6 +5,7 @@ from backend.common.pagination import page_of
 from backend.identity import residents, services, volunteers
 
 from ..auth import Blueprint, current_token, current_user
+from ..idempotency import idempotent
 from ..ratelimits import login_per_code, login_per_ip
 from . import schemas as s
 
@@ -83,6 +84,7 @@ def my_residents():
 
 @blp.post("/me/residents")
 @blp.login_required
+@idempotent
 @blp.arguments(s.ResidentIn)
 @blp.response(201, s.ResidentOut)
 def register_resident(args):
@@ -164,6 +166,7 @@ def staff_residents(args):
 
 @blp.post("/staff/residents")
 @blp.login_required
+@idempotent
 @blp.arguments(s.WalkInIn)
 @blp.response(201, s.ResidentOut)
 def staff_register_resident(args):

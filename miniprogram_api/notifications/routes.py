@@ -3,6 +3,7 @@ from backend.common.pagination import page_of
 from backend.notifications import services
 
 from ..auth import Blueprint, current_user
+from ..idempotency import idempotent
 from . import schemas as s
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
@@ -24,6 +25,7 @@ def my_subscriptions():
 
 @blp.post("/me/subscriptions")
 @blp.login_required
+@idempotent
 @blp.arguments(s.SubscriptionsIn)
 @blp.response(200, s.SubscriptionList)
 def accept_subscriptions(args):

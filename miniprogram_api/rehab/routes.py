@@ -4,6 +4,7 @@ from backend.rehab import booking, catalog, slots, views
 
 from ..auth import Blueprint, current_user
 from ..idempotency import idempotent
+from ..ratelimits import create_per_user
 from . import schemas as s
 
 blp = Blueprint("rehab", __name__, url_prefix="/api/v1", description="Rehab stations: services and appointments")
@@ -29,6 +30,7 @@ def list_slots(args, service_id):
 
 @blp.post("/appointments")
 @blp.login_required
+@create_per_user
 @idempotent
 @blp.arguments(s.AppointmentIn)
 @blp.response(201, s.AppointmentOut)
@@ -65,6 +67,7 @@ def cancel(args, appointment_id):
 
 @blp.post("/appointments/<int:appointment_id>/reschedule")
 @blp.login_required
+@create_per_user
 @blp.arguments(s.RescheduleIn)
 @blp.response(200, s.AppointmentOut)
 def reschedule(args, appointment_id):

@@ -224,12 +224,12 @@ class RosterItem(AppointmentOut):
     status_note = fields.String()
 
 
-class RosterOut(Schema):
+class DayRosterOut(Schema):
     site_id = fields.Integer()
     date = LocalDate()
     items = fields.List(fields.Nested(RosterItem))
 
 
-class StatusIn(Schema):
+class AppointmentStatusIn(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("checked_in", "completed", "no_show", "excused")))
     note = fields.String(load_default="", validate=validate.Length(max=200))

@@ -2,6 +2,7 @@
 from backend.rehab import catalog, schedule, staff, views
 
 from ..auth import Blueprint, current_user
+from ..idempotency import idempotent
 from . import schemas as s
 
 blp = Blueprint("rehab_staff", __name__, url_prefix="/api/v1/staff",
@@ -10,6 +11,7 @@ blp = Blueprint("rehab_staff", __name__, url_prefix="/api/v1/staff",
 
 @blp.post("/rehab/services")
 @blp.login_required
+@idempotent
 @blp.arguments(s.ServiceIn)
 @blp.response(201, s.ServiceOut)
 def create_service(args):
@@ -42,6 +44,7 @@ def get_schedule(service_id):
 
 @blp.post("/sites/<int:site_id>/therapists")
 @blp.login_required
+@idempotent
 @blp.arguments(s.TherapistIn)
 @blp.response(201, s.TherapistOut)
 def create_therapist(args, site_id):
@@ -57,6 +60,7 @@ def list_therapists(site_id):
 
 @blp.post("/sites/<int:site_id>/closures")
 @blp.login_required
+@idempotent
 @blp.arguments(s.ClosureIn)
 @blp.response(201, s.ClosureOut)
 def close_day(args, site_id):
@@ -67,14 +71,14 @@ def close_day(args, site_id):
 @blp.get("/sites/<int:site_id>/appointments")
 @blp.login_required
 @blp.arguments(s.RosterArgs, location="query")
-@blp.response(200, s.RosterOut)
+@blp.response(200, s.DayRosterOut)
 def day_roster(args, site_id):
     return staff.day_roster(current_user(), site_id, args.get("date"))
 
 
 @blp.post("/appointments/<int:appointment_id>/status")
 @blp.login_required
-@blp.arguments(s.StatusIn)
+@blp.arguments(s.AppointmentStatusIn)
 @blp.response(200, s.AppointmentOut)
 def set_status(args, appointment_id):
     """booked→checked_in→completed; booked→no_show; no_show→excused (else 409 invalid_transition)."""
