@@ -25,6 +25,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     cls = config_for((overrides or {}).get("APP_ENV"))
     app.config.from_object(cls)
     app.config.update(overrides or {})
+    from .config import database_url
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["APP_ENV"] == "production":
         cls.validate(dict(app.config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -47,11 +49,28 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+
+
+def _tune_sqlite(engine) -> None:
+    """The local default runs gunicorn workers and `flask worker` on one SQLite file: WAL lets
+    readers proceed during a write, and a busy timeout makes writers wait instead of failing."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 10000")
+        if engine.url.database and engine.url.database != ":memory:":
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.close()
 
 
 def register_models() -> None:

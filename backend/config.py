@@ -25,6 +25,14 @@ def _env(name: str, default=None):
     return os.environ.get(name, default)
 
 
+def database_url(url: str) -> str:
+    """`postgres://` and `postgresql://` URLs (as most platforms hand them out) use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -76,7 +84,7 @@ class Config:
     TESTING = False
     SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     FIELD_ENCRYPTION_KEY = _env("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY)
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.db'}")
+    SQLALCHEMY_DATABASE_URI = database_url(_env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
     MAX_CONTENT_LENGTH = 64 * 1024

@@ -24,3 +24,11 @@ def test_create_app_refuses_in_production():
     from backend import create_app
     with pytest.raises(RuntimeError):
         create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_database_url_uses_psycopg3():
+    from backend.config import database_url
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
