@@ -31,10 +31,33 @@ def migrate(env: dict) -> None:
                    capture_output=True)
 
 
+def flask_cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+
+
 @contextmanager
-def gunicorn(env: dict, workers: int = 2):
+def scratch_postgres(pg_url: str):
+    """A new, empty PostgreSQL database next to `pg_url`'s, dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+    name = f"scratch_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield pg_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int = 2, port: int | None = None):
     """Yield the base URL of gunicorn serving wsgi:app with `workers` workers."""
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
