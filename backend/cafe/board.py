@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..db import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
+from ..moderation import check_text
 from ..identity.access import require_staff
 from ..identity.models import User
 from ..notifications.outbox import notify
@@ -61,6 +62,7 @@ def set_status(staff: User, order_id: int, status: str) -> Order:
 def message_customer(staff: User, order_id: int, template: str, text: str | None) -> dict:
     """A canned zh-CN message (plus the staff member's own words) to the order's customer."""
     order = _staff_order(staff, order_id)
+    check_text(staff.openid, text)
     body = MESSAGES[template].format(number=order.number)
     if text:
         body = f"{body}。{text}"

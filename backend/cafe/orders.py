@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound, UpstreamUnavailable
 from ..extensions import db
+from ..moderation import check_text
 from ..identity.models import User
 from ..sites.models import Site
 from ..wechat import pay_client
@@ -149,6 +150,7 @@ def place_order(user: User, site_id: int, data: dict) -> tuple[Order, dict]:
     now = utcnow()
     if not is_open(site, now):
         raise Conflict("cafe_closed", "咖啡馆当前未营业")
+    check_text(user.openid, data.get("note"))
     lines = _priced_lines(site_id, data["items"])
     total = sum(line.unit_price_fen * line.qty for line in lines)
     if total <= 0:

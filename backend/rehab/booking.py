@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..moderation import check_text
 from ..identity.access import is_linked, resident_known_to, staff_roles, staff_site_ids
 from ..identity.models import Resident, ResidentLink, User
 from ..identity.residents import linked_user_ids, mark_known
@@ -143,6 +144,7 @@ def book(user: User, slot_id: int, resident_id: int, note: str) -> Appointment:
     if slot is None:
         raise NotFound()
     as_staff = _booking_actor(user, resident_id, slot.site_id)
+    check_text(user.openid, note)
     service = db.session.get(RehabService, slot.service_id)
     if not service.active:
         raise NotFound()

@@ -25,3 +25,22 @@ def test_check_unavailable_accepts_text(login, app):
     requests.post(f"{app.config['FAKE_URL']}/_fake/faults",
                   json={"api": "msg_sec_check", "mode": "error", "errcode": -1}, timeout=5)
     assert api.patch("/me", {"nickname": "小红"}).status_code == 200
+
+
+def test_risky_order_and_appointment_notes(login, app, db_session):
+    from ..cafe.helpers import add_item, make_cafe, order_body, place
+    from ..factories import ResidentFactory, SiteFactory, link
+    from ..rehab.conftest import make_service, make_slot, make_therapist
+    api = login()
+    cafe = make_cafe()
+    item = add_item(cafe)
+    r = place(api, cafe.id, order_body(item.id, note="违禁"))
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "content_rejected"
+    rehab = SiteFactory(kind="rehab")
+    slot = make_slot(make_service(rehab), make_therapist(rehab), hours=30)
+    resident = ResidentFactory()
+    link(api.user_id, resident)
+    r = api.post("/appointments", {"slot_id": slot.id, "resident_id": resident.id, "note": "违禁"})
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "content_rejected"
+    assert api.get("/me/orders").get_json()["total"] == 0
+    assert api.get("/me/appointments").get_json()["total"] == 0

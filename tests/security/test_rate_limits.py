@@ -25,7 +25,8 @@ def redis_db():
 
 def test_login_limit_per_ip_holds_across_gunicorn_workers(tmp_path, fake_url, redis_db):
     env = base_env(f"sqlite:///{tmp_path / 'rl.db'}", fake_url, REDIS_URL=REDIS_URL,
-                   RATELIMIT_LOGIN_IP="10 per minute", RATELIMIT_LOGIN_CODE="3 per minute")
+                   RATELIMIT_LOGIN_IP="10 per minute", RATELIMIT_LOGIN_CODE="3 per minute",
+                   RATELIMIT_CREATE_USER="4 per minute")
     migrate(env)
     results: list[requests.Response] = []
     lock = threading.Lock()
@@ -55,3 +56,10 @@ def test_login_limit_per_ip_holds_across_gunicorn_workers(tmp_path, fake_url, re
                                       headers={"X-Forwarded-For": f"10.0.0.{i}"}, timeout=15).status_code
                         for i in range(5)]
         assert code_results.count(429) >= 1
+
+        # bookings and orders per user: the 5th attempt in a minute is cut off, whichever worker serves it
+        ok = next(r for r in results if r.status_code == 200)
+        auth = {"Authorization": f"Bearer {ok.json()['token']}"}
+        tries = [requests.post(f"{url}/api/v1/appointments", json={"slot_id": 999999, "resident_id": 1, "note": ""},
+                               headers=auth, timeout=15).status_code for _ in range(6)]
+        assert tries[:4] == [404] * 4 and tries[4:] == [429, 429], tries
