@@ -90,8 +90,12 @@ def register_api(app: Flask) -> None:
     from miniprogram_api.errors import register_error_handlers
 
     api.ERROR_SCHEMA = ErrorSchema
+    # Ids are 32-bit integers in the database: a larger one in a path is simply not found (404).
+    from miniprogram_api.common import BoundedInt
+    app.url_map.converters["int"] = BoundedInt
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+    api.register_converter(BoundedInt, lambda c: {"type": "integer", "format": "int32", "minimum": 0, "maximum": c.max})
     register_blueprints(api)
     register_error_handlers(app)
     if app.config.get("BENCH_ENDPOINTS") and app.config["APP_ENV"] == "bench":

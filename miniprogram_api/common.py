@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import marshmallow as ma
 from flask import current_app
 from marshmallow import fields, validate
+from werkzeug.routing import IntegerConverter
 
 
 class Schema(ma.Schema):
@@ -19,6 +20,15 @@ def site_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
 
 
+# Dates the service can mean: outside them, arithmetic (time zones, "the next day") would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ma.ValidationError(f"年份须在 {MIN_YEAR}-{MAX_YEAR} 之间")
+
+
 class LocalDateTime(fields.DateTime):
     """ISO 8601 with offset in the site's zone on the way out; an offset is required on the way in."""
 
@@ -31,11 +41,25 @@ class LocalDateTime(fields.DateTime):
         dt = super()._deserialize(value, attr, data, **kwargs)
         if dt.tzinfo is None:
             raise ma.ValidationError("时间须带时区偏移，例如 2026-12-01T09:00:00+08:00")
+        _check_year(dt.year)
         return dt
 
 
 class LocalDate(fields.Date):
     """A `YYYY-MM-DD` local date of the site."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        d = super()._deserialize(value, attr, data, **kwargs)
+        _check_year(d.year)
+        return d
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:id>` capped at the database's 32-bit integer: a larger id matches no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class PageArgs(Schema):

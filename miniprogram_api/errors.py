@@ -124,6 +124,13 @@ def database_error(error: DBAPIError):
     return unexpected_error(error)
 
 
+def overflow_error(error: OverflowError):
+    """A number or date too large for the database or the calendar: the client's input, a 422."""
+    db.session.rollback()
+    log.warning("overflow on input: %s", error)
+    return envelope(422, "validation_error", "数值超出允许范围")
+
+
 def unexpected_error(error: Exception):
     db.session.rollback()
     log.exception("unhandled error")  # the traceback goes to the log, never to the client
@@ -134,4 +141,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(DBAPIError, database_error)
+    app.register_error_handler(OverflowError, overflow_error)
     app.register_error_handler(Exception, unexpected_error)

@@ -12,7 +12,7 @@ from ..identity.access import require_staff
 from ..identity.models import User, VolunteerProfile
 from ..sites.models import Site
 from . import seats
-from .models import LIVE, Activity, Signup
+from .models import BOOKED, Activity, Signup
 from .notices import notify_signup
 from .views import activity_views
 
@@ -99,14 +99,15 @@ def publish(staff: User, activity_id: int) -> dict:
 
 
 def cancel(staff: User, activity_id: int, reason: str) -> dict:
-    """Cancel a draft or published activity: every live signup is cancelled and its signers told why."""
+    """Cancel a draft or published activity: confirmed and waitlisted signups are cancelled and their
+    signers told why. Attendance already recorded (attended / no_show) is history and stays."""
     activity = managed_activity(staff, activity_id, lock=True)
     if activity.status not in ("draft", "published"):
         raise Conflict("invalid_transition", "活动已结束或已取消")
     now = utcnow()
     activity.status, activity.cancelled_at, activity.cancel_reason = "cancelled", now, reason
     live = db.session.scalars(select(Signup).where(Signup.activity_id == activity.id,
-                                                   Signup.status.in_(LIVE)).order_by(Signup.id)).all()
+                                                   Signup.status.in_(BOOKED)).order_by(Signup.id)).all()
     for signup in live:
         notify_signup(signup, activity, "activity_cancelled", reason=reason)
         signup.status, signup.cancelled_at, signup.cancel_reason = "cancelled", now, "activity_cancelled"

@@ -22,6 +22,8 @@ SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "no_show"
 # A signup holds its seats in these states (attended / no_show follow confirmed).
 SEATED = ("confirmed", "attended", "no_show")
 LIVE = ("confirmed", "waitlisted", "attended", "no_show")
+# Not yet happened: what cancelling an activity (or an account) cancels.
+BOOKED = ("confirmed", "waitlisted")
 MAX_COMPANIONS = 3
 
 

@@ -1,6 +1,7 @@
 """PIPL access and deletion for activities: signups and volunteer hours (GET /me/export, DELETE /me)."""
 from sqlalchemy import or_, select
 
+from ..common.timefmt import local_iso
 from ..db import utcnow
 from ..extensions import db
 from ..identity.models import ResidentLink, User
@@ -11,7 +12,7 @@ from .models import Activity, Signup
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    return local_iso(value)
 
 
 @exporter("activity_signups")

@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..identity.access import require_staff
 from ..identity.models import User
@@ -49,8 +49,17 @@ def _category(site_id: int, name: str) -> MenuCategory:
     return category
 
 
+def _check_prices(price_fen: int, options: list[dict]) -> None:
+    """No choice may bring an item below zero: a negative line would discount the rest of the order."""
+    for option in options or []:
+        for choice in option.get("choices", []):
+            if price_fen + choice.get("price_delta_fen", 0) < 0:
+                raise Invalid(fields={"options": [f"「{option['name']}：{choice['label']}」使价格低于 0"]})
+
+
 def create_item(staff: User, site_id: int, data: dict) -> MenuItem:
     require_staff(staff, site_id)
+    _check_prices(data["price_fen"], data.get("options") or [])
     cafe_site(site_id)
     category = _category(site_id, data["category"])
     last = db.session.scalar(select(func.max(MenuItem.position)).where(MenuItem.category_id == category.id))
@@ -67,6 +76,7 @@ def update_item(staff: User, item_id: int, changes: dict) -> MenuItem:
     if item is None:
         raise NotFound()
     require_staff(staff, item.site_id)
+    _check_prices(changes.get("price_fen", item.price_fen), changes.get("options", item.options))
     if "category" in changes:
         item.category_id = _category(item.site_id, changes["category"]).id
     for k in ITEM_FIELDS:

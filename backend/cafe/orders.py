@@ -86,7 +86,8 @@ def _priced_lines(site_id: int, lines: list[dict]) -> list[OrderItem]:
         if not item.available:
             unavailable[item.id] = item.name
         picked, delta = result
-        priced.append(OrderItem(item_id=item.id, name=item.name, unit_price_fen=item.price_fen + delta,
+        # max(): a menu edited before prices were checked can never make a line negative
+        priced.append(OrderItem(item_id=item.id, name=item.name, unit_price_fen=max(0, item.price_fen + delta),
                                 qty=line["qty"], options=picked))
     if problems:
         raise Invalid("validation_error", "输入有误", fields=problems)

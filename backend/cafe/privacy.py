@@ -1,6 +1,7 @@
 """The café's part of GET /me/export and DELETE /me."""
 from sqlalchemy import select
 
+from ..common.timefmt import local_iso
 from ..db import utcnow
 from ..extensions import db
 from ..privacy import eraser, exporter
@@ -9,7 +10,7 @@ from .orders import release_stock
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    return local_iso(value)
 
 
 @exporter("cafe_orders")

@@ -56,24 +56,33 @@ def linked_resident(user: User, resident_id: int) -> Resident:
     return resident
 
 
+def known_at(resident_id: int, site_ids: set[int]) -> int | None:
+    """The first of `site_ids` that knows this resident, if any."""
+    if not site_ids:
+        return None
+    return db.session.scalar(select(ResidentSite.site_id).where(
+        ResidentSite.resident_id == resident_id, ResidentSite.site_id.in_(site_ids))
+        .order_by(ResidentSite.site_id).limit(1))
+
+
 def resident_known_to(resident_id: int, site_ids: set[int]) -> bool:
-    return bool(site_ids) and db.session.scalar(select(ResidentSite.site_id).where(
-        ResidentSite.resident_id == resident_id, ResidentSite.site_id.in_(site_ids)).limit(1)) is not None
+    return known_at(resident_id, site_ids) is not None
 
 
-def resident_for_actor(user: User, resident_id: int) -> tuple[Resident, bool]:
+def resident_for_actor(user: User, resident_id: int) -> tuple[Resident, bool, int | None]:
     """A resident the user may read: linked, staff of a site that knows them, or admin.
 
-    Returns (resident, as_staff): as_staff means the access must be audited.
+    Returns (resident, as_staff, site_id): as_staff means the access must be audited, as
+    done through `site_id` (None for an admin acting at federation level).
     """
     resident = db.session.get(Resident, resident_id)
     if resident is None or resident.erased_at:
         raise NotFound()
     if is_linked(user.id, resident_id):
-        return resident, False
+        return resident, False, None
     if user.is_admin:
-        return resident, True
-    sites = staff_site_ids(user) or set()
-    if resident_known_to(resident_id, sites):
-        return resident, True
+        return resident, True, known_at(resident_id, set(staff_roles(user)))
+    site = known_at(resident_id, staff_site_ids(user) or set())
+    if site is not None:
+        return resident, True, site
     raise NotFound()

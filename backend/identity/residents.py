@@ -1,7 +1,7 @@
 """Resident use cases: register (by a user or staff), read, update, unlink, verify, find."""
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
@@ -180,19 +180,19 @@ def my_residents(user: User) -> list[dict]:
 
 
 def read_resident(actor: User, resident_id: int) -> dict:
-    resident, as_staff = resident_for_actor(actor, resident_id)
+    resident, as_staff, site_id = resident_for_actor(actor, resident_id)
     if as_staff:
-        audit.record(actor.id, "read", [resident.id])
+        audit.record(actor.id, "read", [resident.id], site_id=site_id)
         db.session.commit()
     return resident_view(resident, actor)
 
 
 def update_resident(actor: User, resident_id: int, data: dict) -> dict:
-    resident, as_staff = resident_for_actor(actor, resident_id)
+    resident, as_staff, site_id = resident_for_actor(actor, resident_id)
     check_text(actor.openid, data.get("name"), data.get("notes"))
     _apply_personal_fields(resident, data)
     if as_staff:
-        audit.record(actor.id, "update", [resident.id], fields=sorted(data))
+        audit.record(actor.id, "update", [resident.id], fields=sorted(data), site_id=site_id)
     db.session.commit()
     return resident_view(resident, actor)
 
@@ -233,8 +233,16 @@ def staff_residents_query(staff: User, *, site_id: int | None, verification: str
 
 
 def audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
-    """Staff listings show disability data: every row seen is an audited read."""
-    audit.record(staff.id, "read", [r.id for r in residents])
+    """Staff listings show disability data: every row seen is an audited read, recorded against
+    the staff member's site that knows the resident (one query for the whole page)."""
+    scope = staff_site_ids(staff) or set()
+    ids = [r.id for r in residents]
+    sites = dict(db.session.execute(
+        select(ResidentSite.resident_id, func.min(ResidentSite.site_id))
+        .where(ResidentSite.resident_id.in_(ids), ResidentSite.site_id.in_(scope))
+        .group_by(ResidentSite.resident_id)).all()) if ids and scope else {}
+    for rid in ids:
+        audit.record(staff.id, "read", [rid], site_id=sites.get(rid))
     db.session.commit()
     return [resident_view(r) for r in residents]
 

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import privacy
 from ..crypto import encrypt, lookup_hash, mask_phone
+from ..common.timefmt import localise
 from ..db import utcnow
 from ..errors import DomainError, NotFound, Unauthenticated, UpstreamUnavailable
 from ..extensions import db
@@ -106,10 +107,10 @@ def export_me(user: User) -> dict:
     residents = db.session.scalars(select(Resident).where(Resident.id.in_(resident_ids))).all()
     roles, staff_sites = roles_of(user)
     data = {
-        "exported_at": utcnow().isoformat(),
+        "exported_at": utcnow(),
         "user": {"id": user.id, "nickname": user.nickname, "avatar_url": user.avatar_url,
                  "phone_masked": user.phone_masked, "preferences": user.preferences,
-                 "roles": roles, "staff_sites": staff_sites, "created_at": user.created_at.isoformat()},
+                 "roles": roles, "staff_sites": staff_sites, "created_at": user.created_at},
         "residents": [resident_view(r, user) for r in residents],
         "volunteer": None,
     }
@@ -119,7 +120,7 @@ def export_me(user: User) -> dict:
                              "status": v.status, "minutes_total": v.minutes_total}
     for name, fn in privacy.EXPORTERS.items():
         data[name] = fn(user, resident_ids)
-    return data
+    return localise(data)
 
 
 def delete_me(user: User) -> None:

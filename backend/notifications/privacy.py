@@ -19,9 +19,7 @@ def export_notifications(user, resident_ids) -> dict:
     inbox = []
     for n in rows:
         item = inbox_view(n)
-        item.update(created_at=n.created_at.isoformat(),
-                    read_at=n.read_at.isoformat() if n.read_at else None,
-                    sent_at=n.sent_at.isoformat() if n.sent_at else None, data=n.data)
+        item.update(created_at=n.created_at, read_at=n.read_at, sent_at=n.sent_at, data=n.data)
         inbox.append(item)
     return {"inbox": inbox,
             "subscriptions": [{"template_id": t, "remaining": r} for t, r in sorted(credits.remaining(user.id).items())]}

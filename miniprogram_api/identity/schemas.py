@@ -2,7 +2,7 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates_
 
 from backend.identity.models import COMMUNICATION, DISABILITY_CATEGORIES, NEEDS, RELATIONS, VOLUNTEER_SKILLS
 
-from ..common import LocalDateTime, PageArgs, Schema, page_schema
+from ..common import LocalDate, LocalDateTime, PageArgs, Schema, page_schema
 
 PHONE = validate.Regexp(r"^1\d{10}$", error="手机号应为 11 位数字")
 
@@ -66,7 +66,7 @@ class ResidentFields(Schema):
     disability_category = fields.String(validate=validate.OneOf(DISABILITY_CATEGORIES))
     disability_level = fields.Integer(validate=validate.Range(min=1, max=4))
     certificate_no = fields.String(validate=validate.Length(max=32), allow_none=True)
-    birth_date = fields.Date(allow_none=True)
+    birth_date = LocalDate(allow_none=True)
     phone = fields.String(validate=PHONE, allow_none=True)
     needs = fields.List(fields.String(validate=validate.OneOf(NEEDS)), validate=validate.Length(max=len(NEEDS)))
     notes = fields.String(validate=validate.Length(max=500))

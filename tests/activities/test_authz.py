@@ -24,13 +24,13 @@ def _new_body(w):
 
 
 def _resident_signup(w):
-    a = make_activity(w.home)
+    a = make_activity(w.home, starts_in=timedelta(hours=1))
     fam, rid = w.family(known_at=w.home)
     return a, fam, rid, sign(fam, a.id, rid).get_json()["id"]
 
 
 def _completed_volunteer_signup(w):
-    a = make_activity(w.home)
+    a = make_activity(w.home, starts_in=timedelta(hours=1))
     v = w.volunteer()
     sid = sign(v, a.id).get_json()["id"]
     w.staff.post(f"/staff/signups/{sid}/attendance", {"status": "attended"})

@@ -15,7 +15,7 @@ from .conftest import make_activity, minutes_total, reload, sign, signup_row
 
 @pytest.fixture
 def signed(world):
-    a = make_activity(world.home)
+    a = make_activity(world.home, starts_in=timedelta(hours=1))  # check-in opens shortly before the start
     fam, rid = world.family(needs=("sign_language",))
     sid = sign(fam, a.id, rid, companions=1).get_json()["id"]
     return a, fam, rid, sid
@@ -105,7 +105,7 @@ def test_manual_attendance(world, signed):
 
 
 def _past_activity(world, hours=3):
-    a = make_activity(world.home, starts_in=timedelta(days=2), hours=hours)
+    a = make_activity(world.home, starts_in=timedelta(hours=1), hours=hours)
     return a
 
 
@@ -168,3 +168,23 @@ def test_minutes_correction_only_after_completion_and_for_volunteers(world):
 
 def test_volunteer_hours_for_a_user_without_profile(login):
     assert login().get("/me/volunteer-hours").get_json() == {"minutes_total": 0, "entries": []}
+
+
+def test_attendance_not_days_ahead_and_cancel_keeps_attendance(world):
+    early = make_activity(world.home, starts_in=timedelta(days=3))
+    fam, rid = world.family()
+    sid = sign(fam, early.id, rid).get_json()["id"]
+    r = world.staff.post(f"/staff/signups/{sid}/attendance", {"status": "attended"})
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "activity_not_started")
+    code = fam.get(f"/signups/{sid}/checkin-code").get_json()["code"]
+    assert world.staff.post("/staff/checkins", {"code": code}).status_code == 409
+
+    soon = make_activity(world.home, starts_in=timedelta(hours=1))
+    fam2, rid2 = world.family()
+    fam3, rid3 = world.family()
+    came = sign(fam2, soon.id, rid2).get_json()["id"]
+    booked = sign(fam3, soon.id, rid3).get_json()["id"]
+    assert world.staff.post(f"/staff/signups/{came}/attendance", {"status": "attended"}).status_code == 200
+    assert world.staff.post(f"/staff/activities/{soon.id}/cancel", {"reason": "暴雨"}).status_code == 200
+    assert signup_row(came).status == "attended"  # history stays (DESIGN: nothing leaves attended)
+    assert signup_row(booked).status == "cancelled"

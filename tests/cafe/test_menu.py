@@ -79,3 +79,19 @@ def test_menu_authorization(client, login, cafe, latte, db_session):
     assert other_staff.patch("/staff/menu-items/999999", {"stock": 1}).status_code == 404
     assert admin.post(create, NEW_ITEM).status_code == 201
     assert admin.patch(patch, {"stock": 1}).status_code == 200
+
+
+def test_option_cannot_make_a_price_negative(app, db_session, login):
+    from backend.identity.models import User
+    from ..factories import staff_of
+    from .helpers import make_cafe
+    staff = login()
+    cafe = make_cafe()
+    staff_of(db_session.get(User, staff.user_id), cafe)
+    body = {"category": "茶", "name": "绿茶", "price_fen": 100,
+            "options": [{"name": "杯型", "required": True, "choices": [{"label": "小杯", "price_delta_fen": -500}]}]}
+    r = staff.post(f"/staff/cafes/{cafe.id}/menu-items", body)
+    assert r.status_code == 422 and "options" in r.get_json()["error"]["fields"]
+    body["options"][0]["choices"][0]["price_delta_fen"] = -100
+    item = staff.post(f"/staff/cafes/{cafe.id}/menu-items", body).get_json()
+    assert staff.patch(f"/staff/menu-items/{item['id']}", {"price_fen": 50}).status_code == 422

@@ -87,3 +87,19 @@ def test_unknown_query_parameters_are_422(client, login):
     r = client.get("/sites?kind=home&colour=red")
     assert r.status_code == 422 and "colour" in r.get_json()["error"]["fields"]
     assert login().get("/staff/residents?bogus=1").status_code in (403, 422)
+
+
+def test_out_of_range_ids_and_dates(client, login):
+    assert client.get("/sites/18446744073709551616").status_code == 404
+    assert client.get("/sites/2147483648").status_code == 404
+    assert client.get("/sites?page=1000000000000").status_code == 422
+    r = client.get("/activities?from=0001-01-01")
+    assert r.status_code == 422
+    assert client.get("/activities?site_id=18446744073709551616").status_code == 422
+    api = login()
+    r = api.patch("/me/residents/1", {})  # no such route method: 405, never 500
+    assert r.status_code == 405
+    r = api.post("/me/residents", {"name": "甲", "relation": "self", "disability_category": "visual",
+                                   "disability_level": 1, "birth_date": "0001-01-01",
+                                   "consent": {"sensitive_info": True}})
+    assert r.status_code == 422

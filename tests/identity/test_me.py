@@ -84,3 +84,9 @@ def test_delete_me_erases_personal_fields(login, app):
     assert residents["disability_category"] == "visual"  # kept, anonymous, for statistics
     again = login("to-delete")  # a later login is a new, empty account
     assert again.user_id != api.user_id and again.get("/me/residents").get_json()["items"] == []
+
+
+def test_export_times_are_local(login):
+    api = login()
+    data = api.get("/me/export").get_json()
+    assert data["exported_at"].endswith("+08:00") and data["user"]["created_at"].endswith("+08:00")

@@ -60,6 +60,7 @@ def test_certificate_lookup_and_verification_with_audit(login, app):
     actions = sorted(e["action"] for e in entries)
     assert actions == ["read", "read", "verify"]
     assert all(e["actor_id"] == staff.user_id for e in entries)
+    assert all(e["site_id"] == site_id for e in entries)
     assert admin.get(f"/admin/audit?actor_id={family.user_id}").get_json()["total"] == 0
     assert staff.get("/admin/audit").status_code == 403
 
