@@ -1,6 +1,7 @@
 """The whole café flow through the real wechatpayv3 client against the fake over HTTP."""
 import threading
 
+import requests
 from sqlalchemy import func, select
 
 from backend.cafe.models import MenuItem, Order, Payment
@@ -18,6 +19,7 @@ def payments_of(order_id):
 def test_order_pay_accept_ready_complete(app, cafe, customer, barista, db_session):
     from .helpers import add_item
     item = add_item(cafe, "冰美式", 1500, stock=3)
+    assert customer.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]}).status_code == 200
     resp = place(customer, cafe.id, order_body(item.id, qty=2, options={"温度": "冰"}, note="少冰"))
     assert resp.status_code == 201, resp.get_json()
     placed = resp.get_json()
@@ -49,6 +51,11 @@ def test_order_pay_accept_ready_complete(app, cafe, customer, barista, db_sessio
                                                           Notification.kind == "order_ready")).all()
     assert len(ready) == 1 and ready[0].body == "您的 A001 已做好"
     assert customer.get(f"/orders/{order['id']}").get_json()["ready_at"]
+    # the worker's send job delivers it as a subscribe message (the customer accepted the template)
+    from backend.notifications.delivery import send_due
+    assert send_due() >= 1
+    messages = requests.get(f"{app.config['FAKE_URL']}/_fake/messages?touser={customer.openid}", timeout=5).json()
+    assert [m["template_id"] for m in messages["items"]] == ["tmpl_order_ready"]
     assert barista.get(f"/staff/cafes/{cafe.id}/orders").get_json()["items"] == []
     assert payments_of(order["id"]) == 1
 
