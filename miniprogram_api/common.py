@@ -1,5 +1,4 @@
 """Schemas and fields every resource uses: local datetimes, pages, the error envelope."""
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
@@ -84,5 +83,3 @@ class ErrorBody(Schema):
 class ErrorSchema(Schema):
     error = fields.Nested(ErrorBody, required=True)
 
-
-__all__ = ["Schema", "LocalDateTime", "LocalDate", "PageArgs", "page_schema", "ErrorSchema", "date", "datetime"]

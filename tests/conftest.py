@@ -4,7 +4,6 @@ app both served over real HTTP on loopback, tables emptied after each test.
 TEST_DB=sqlite (default) or TEST_DB=postgresql with TEST_DATABASE_URL (default the local `test`
 database). With CI=true an unreachable PostgreSQL fails the run instead of skipping it.
 """
-import json
 import logging
 import os
 import re
@@ -256,5 +255,3 @@ def _log_canary(request, log_lines):
            or re.search(r"session_key['\"]?\s*[:=]\s*['\"]?[A-Za-z0-9+/=]{8,}", line)]
     assert not bad, f"{len(bad)} log line(s) hold personal data in clear, e.g. {bad[0][:200]}"
 
-
-__all__ = ["Api", "CANARIES", "json"]

@@ -7,11 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from ..audit import services as audit
 from ..crypto import decrypt, encrypt, lookup_hash, mask_phone
 from ..db import utcnow
-from ..errors import Conflict, DomainError, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..moderation import check_text
 from ..sites.models import Site
-from .access import is_linked, linked_resident, require_staff, resident_for_actor, staff_site_ids
+from .access import linked_resident, require_staff, resident_for_actor, staff_site_ids
 from .certificates import birth_date_of_id, certificate_errors, normalise
 from .models import Resident, ResidentLink, ResidentSite, User
 
@@ -285,5 +285,3 @@ def linked_user_ids(resident_id: int) -> list[int]:
     """Users to notify about a resident's bookings."""
     return list(db.session.scalars(select(ResidentLink.user_id).where(ResidentLink.resident_id == resident_id)))
 
-
-__all__ = ["DomainError", "is_linked"]

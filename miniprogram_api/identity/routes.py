@@ -1,6 +1,4 @@
 """Identity routes: login, me, residents, volunteers (API.md "Identity")."""
-from flask import g
-
 from backend.common.pagination import page_of
 from backend.identity import residents, services, volunteers
 
@@ -180,5 +178,3 @@ def staff_register_resident(args):
 def verify_resident(args, resident_id):
     return residents.verify(current_user(), resident_id, args["status"], args["note"], args.get("site_id"))
 
-
-__all__ = ["blp", "g"]

@@ -8,7 +8,7 @@ from backend.extensions import db
 from backend.identity.models import AuthToken
 
 from ..conftest import Api
-from ..factories import SiteFactory, UserFactory
+from ..factories import SiteFactory
 
 
 def test_missing_and_garbage_tokens(client, app):
@@ -72,5 +72,3 @@ def test_deleted_user_token_dead(login):
     assert api.delete("/me").status_code == 204
     assert api.get("/me").status_code == 401
 
-
-__all__ = ["UserFactory"]
