@@ -71,6 +71,9 @@ def _apply_personal_fields(resident: Resident, data: dict) -> None:
             cert != decrypt(resident.certificate_enc) or category != resident.disability_category
             or level != resident.disability_level):
         resident.verification = "pending"  # what was checked in person no longer holds
+    elif resident.verification == "rejected" and {"certificate_no", "disability_category",
+                                                   "disability_level", "birth_date"} & set(data):
+        resident.verification = "pending"  # corrected after a rejection: ready to be checked again
     resident.disability_category, resident.disability_level = category, level
     if "name" in data:
         resident.name = data["name"]
@@ -271,6 +274,8 @@ def verify(staff: User, resident_id: int, status: str, note: str, site_id: int |
         from .access import resident_known_to
         if not resident_known_to(resident_id, scope):
             raise NotFound()
+    if resident.verification != "pending":  # DESIGN: pending → verified | rejected, nothing else
+        raise Conflict("invalid_transition", "该居民已核验过；资料更新后会回到待核验")
     if status == "verified" and resident.certificate_hash is None:
         raise Conflict("certificate_missing", "该居民未登记残疾人证号，无法核验")
     resident.verification, resident.verification_note = status, note or ""

@@ -73,7 +73,7 @@ def test_identity_authorization_matrix(login, app):
                 {**STAFF_ONLY, "other_staff": 404, "staff": 201, "admin": 201})
     f += expect(w, "POST", "/staff/residents/{resident_id}/verification",
                 lambda w: {"status": "verified", "site_id": w["site_id"]},
-                {**STAFF_ONLY, "other_staff": 404})
+                {**STAFF_ONLY, "other_staff": 404, "admin": 409})  # staff verified it first
     f += expect(w, "GET", "/staff/volunteers", None, STAFF_ONLY)
     f += expect(w, "POST", "/staff/volunteers/{volunteer_applicant.user_id}/review",
                 {"status": "rejected", "note": "资料不全"},

@@ -73,6 +73,13 @@ def test_verification_input(login, app):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "certificate_missing"
     r = staff.post(f"/staff/residents/{rid}/verification", {"status": "rejected", "note": "证件过期"})
     assert r.status_code == 200 and r.get_json()["verification"] == "rejected"
+    r = staff.post(f"/staff/residents/{rid}/verification", {"status": "rejected"})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "invalid_transition"
+    # corrected data goes back to pending and can be checked again
+    r = staff.patch(f"/residents/{rid}", {"certificate_no": certificate_no("hearing", 3)})
+    assert r.status_code == 200 and r.get_json()["verification"] == "pending"
+    r = staff.post(f"/staff/residents/{rid}/verification", {"status": "verified"})
+    assert r.status_code == 200 and r.get_json()["verification"] == "verified"
 
 
 def test_volunteer_application_and_review(login, app):
