@@ -235,8 +235,9 @@ def staff_residents_query(staff: User, *, site_id: int | None, verification: str
 def audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
     """Staff listings show disability data: every row seen is an audited read."""
     audit.record(staff.id, "read", [r.id for r in residents])
+    views = [resident_view(r) for r in residents]  # before the commit expires (and would reload) every row
     db.session.commit()
-    return [resident_view(r) for r in residents]
+    return views
 
 
 def find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:

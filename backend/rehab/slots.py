@@ -2,14 +2,14 @@
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..sites.models import Site
 from . import rules
-from .catalog import get_service
-from .models import RehabSlot
+from .models import RehabService, RehabSlot
 
 MAX_RANGE_DAYS = 62
 
@@ -32,8 +32,12 @@ def window_problem(slot: RehabSlot, site: Site, now: datetime, *, as_staff: bool
 
 def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list[RehabSlot]]:
     """Open slots with room, inside the horizon, after the minimum notice, on days the site opens."""
-    service = get_service(service_id)
-    site = db.session.get(Site, service.site_id)
+    # The service and its site in one statement (the listing is the hottest rehab read).
+    row = db.session.execute(select(RehabService, Site).join(Site, Site.id == RehabService.site_id)
+                             .where(RehabService.id == service_id)).first()
+    if row is None or not row[0].active:  # as get_service(public=True)
+        raise NotFound()
+    service, site = row
     now = utcnow()
     today, horizon = rules.local_date(now, site), rules.last_bookable_day(site, now)
     first = first or today
@@ -52,7 +56,7 @@ def bookable_slots(service_id: int, first: date | None, last: date | None) -> tu
         RehabSlot.service_id == service.id, RehabSlot.status == "open",
         RehabSlot.booked < RehabSlot.capacity,
         RehabSlot.starts_at >= earliest, RehabSlot.starts_at < until,
-    ).order_by(RehabSlot.starts_at, RehabSlot.therapist_id)).all()
+    ).options(joinedload(RehabSlot.therapist)).order_by(RehabSlot.starts_at, RehabSlot.therapist_id)).all()
     out = []
     for slot in slots:
         day = rules.local_date(slot.starts_at, site)

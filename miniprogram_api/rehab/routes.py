@@ -43,7 +43,7 @@ def book(args):
 @blp.response(200, s.AppointmentPage)
 def my_appointments(args):
     page = page_of(booking.my_appointments(current_user(), args["when"]), args["page"], args["page_size"])
-    page["items"] = [views.appointment_view(a) for a in page["items"]]
+    page["items"] = views.appointment_views(page["items"])
     return page
 
 
