@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
@@ -56,7 +56,8 @@ end
 
 def scripts(today) -> dict[str, tuple[str, str, str]]:
     """name -> (description, wrk script, ceiling name)."""
-    d = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
+    def d(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
     homes = (2, S.N_SITES_HOME)
     services = (1, S.N_SITES_REHAB * 4)
     cafes = (S.FIRST_CAFE_SITE, S.FIRST_CAFE_SITE + S.N_SITES_CAFE - 1)
@@ -180,7 +181,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default=os.environ.get("BENCH_BASE", "http://127.0.0.1:18000"))
     parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", S.DEFAULT_URL))
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", "10")))
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="scenario names (default: all)")
     parser.add_argument("--no-burst", action="store_true")
@@ -188,10 +189,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
 
-    today = datetime.now(timezone.utc).astimezone(ZoneInfo(S.ZONE)).date()
+    today = datetime.now(UTC).astimezone(ZoneInfo(S.ZONE)).date()
     plan = scripts(today)
     names = args.only or list(plan)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     loads_before = load()
     rows, raw = [], {}
     for name in names:
@@ -216,8 +217,9 @@ def main() -> None:
               f"statuses {burst['statuses']}, outcome {outcome}", flush=True)
 
     report = [f"# Benchmark {started:%Y-%m-%d %H:%M} UTC",
-              f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; gunicorn 4 sync workers; "
-              f"PostgreSQL; machine {os.cpu_count()} cores; load average before/after: {loads_before} / {load()}\n",
+              (f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; gunicorn "
+               f"{os.environ.get('BENCH_WORKERS', '4')} sync workers; PostgreSQL; machine {os.cpu_count()} cores; "
+               f"load average before/after: {loads_before} / {load()}\n"),
               table(rows, raw)]
     if "activities_50" in raw and "activities_5000" in raw:
         a, b = raw["activities_50"], raw["activities_5000"]

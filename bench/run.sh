@@ -8,7 +8,8 @@ source "$(dirname "$0")/../scripts/_venv.sh" requirements-dev.txt
 export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/bench}"
 PORT="${BENCH_PORT:-18000}"
 FAKE_PORT="${BENCH_FAKE_PORT:-18900}"
-WORKERS="${BENCH_WORKERS:-4}"
+export BENCH_WORKERS="${BENCH_WORKERS:-4}"
+WORKERS="$BENCH_WORKERS"
 KEYS="$ROOT/instance/bench-wechatpay"
 
 if ! command -v wrk >/dev/null; then

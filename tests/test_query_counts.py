@@ -19,9 +19,9 @@ from backend.extensions import db
 from backend.identity.models import User
 from backend.identity.residents import mark_known
 from backend.notifications.outbox import notify
-from backend.sites.models import Site
 from backend.rehab import rules
 from backend.rehab.models import Appointment, RehabService, RehabSlot, Therapist
+from backend.sites.models import Site
 
 from .factories import ResidentFactory, SiteFactory, approved_volunteer, link, staff_of
 

@@ -2,14 +2,13 @@
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..sites.models import Site
 from . import rules
-from .models import RehabService, RehabSlot
+from .models import RehabService, RehabSlot, Therapist
 
 MAX_RANGE_DAYS = 62
 
@@ -30,8 +29,9 @@ def window_problem(slot: RehabSlot, site: Site, now: datetime, *, as_staff: bool
     return None
 
 
-def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list[RehabSlot]]:
-    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens."""
+def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list]:
+    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens:
+    rows of (id, starts_at, ends_at, capacity, booked, therapist_id, therapist_name)."""
     # The service and its site in one statement (the listing is the hottest rehab read).
     row = db.session.execute(select(RehabService, Site).join(Site, Site.id == RehabService.site_id)
                              .where(RehabService.id == service_id)).first()
@@ -52,11 +52,15 @@ def bookable_slots(service_id: int, first: date | None, last: date | None) -> tu
     earliest = max(now + timedelta(hours=rules.rule(site, "min_notice_hours")), rules.day_start(first, site))
     until = rules.day_start(last + timedelta(days=1), site)
     closed = rules.closed_days(site.id, first, last)
-    slots = db.session.scalars(select(RehabSlot).where(
+    # Plain rows, not ORM objects: a 14-day listing has ~100 slots and this is the hottest rehab read.
+    slots = db.session.execute(select(
+        RehabSlot.id, RehabSlot.starts_at, RehabSlot.ends_at, RehabSlot.capacity, RehabSlot.booked,
+        Therapist.id.label("therapist_id"), Therapist.name.label("therapist_name"),
+    ).join(Therapist, Therapist.id == RehabSlot.therapist_id).where(
         RehabSlot.service_id == service.id, RehabSlot.status == "open",
         RehabSlot.booked < RehabSlot.capacity,
         RehabSlot.starts_at >= earliest, RehabSlot.starts_at < until,
-    ).options(joinedload(RehabSlot.therapist)).order_by(RehabSlot.starts_at, RehabSlot.therapist_id)).all()
+    ).order_by(RehabSlot.starts_at, RehabSlot.therapist_id)).all()
     out = []
     for slot in slots:
         day = rules.local_date(slot.starts_at, site)

@@ -27,11 +27,11 @@ def service_view(s: RehabService) -> dict:
             "active": s.active}
 
 
-def slot_view(slot: RehabSlot, site: Site | None = None) -> dict:
-    site = site or _site(slot.site_id)
-    return {"id": slot.id, "starts_at": rules.local(slot.starts_at, site),
-            "ends_at": rules.local(slot.ends_at, site), "therapist": therapist_view(slot.therapist),
-            "capacity": slot.capacity, "remaining": max(slot.capacity - slot.booked, 0)}
+def slot_row_view(row, site: Site) -> dict:
+    """A bookable slot (a row of `slots.bookable_slots`, not an ORM object), in the site's zone."""
+    return {"id": row.id, "starts_at": rules.local(row.starts_at, site), "ends_at": rules.local(row.ends_at, site),
+            "therapist": {"id": row.therapist_id, "name": row.therapist_name},
+            "capacity": row.capacity, "remaining": max(row.capacity - row.booked, 0)}
 
 
 def appointment_view(a: Appointment) -> dict:

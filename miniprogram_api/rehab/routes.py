@@ -24,7 +24,7 @@ def list_services(args):
 def list_slots(args, service_id):
     """Bookable slots only; `from`/`to` are local dates of the site (default: today to the horizon)."""
     site, found = slots.bookable_slots(service_id, args.get("from_"), args.get("to"))
-    return [views.slot_view(x, site) for x in found]
+    return [views.slot_row_view(x, site) for x in found]
 
 
 @blp.post("/appointments")
