@@ -167,12 +167,14 @@ def burst_outcome(db_url: str) -> dict:
 
 
 def table(rows: list[dict], ceilings: dict[str, dict]) -> str:
-    head = "| scenario | req/s | p50 ms | p99 ms | non-2xx | ratio to ceiling |\n|---|---:|---:|---:|---:|---|\n"
+    head = ("| scenario | req/s (each round) | p50 ms | p99 ms | non-2xx | ratio to ceiling |\n"
+            "|---|---:|---:|---:|---:|---|\n")
     out = []
     for r in rows:
         ceiling = ceilings.get(r["ceiling"]) if r["ceiling"] else None
         ratio = f"{r['rps'] / ceiling['rps']:.2f} × {r['ceiling']}" if ceiling else "—"
-        out.append(f"| {r['desc']} | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
+        rounds = "/".join(str(x) for x in r.get("rounds_rps", []))
+        out.append(f"| {r['desc']} | {r['rps']:.0f} ({rounds}) | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
                    f"{r['non2xx'] + r['socket_errors']} | {ratio} |")
     return head + "\n".join(out) + "\n"
 
@@ -185,6 +187,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="scenario names (default: all)")
     parser.add_argument("--no-burst", action="store_true")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "2")),
+                        help="run every scenario this many times (interleaved) and keep each one's best round: "
+                             "a shared machine's passing load then hurts the ratios less")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
@@ -194,18 +199,27 @@ def main() -> None:
     names = args.only or list(plan)
     started = datetime.now(UTC)
     loads_before = load()
-    rows, raw = [], {}
-    for name in names:
-        desc, script, ceiling = plan[name]
-        if name != "orders":
-            run_wrk(args.base, script, 2, args.connections)  # warm-up: every worker, every code path
-        before = load()
-        r = run_wrk(args.base, script, args.duration, args.connections)
-        r.update(name=name, desc=desc, ceiling=ceiling, load_before=before)
-        rows.append(r)
-        raw[name] = r
-        print(f"  {name:<16} {r['rps']:8.0f} req/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
-              f"p99 {r['p99_us'] / 1000:6.1f} ms  non-2xx {r['non2xx']}  (load {before})", flush=True)
+    raw: dict[str, dict] = {}
+    for round_no in range(1, args.rounds + 1):
+        for name in names:
+            desc, script, ceiling = plan[name]
+            if name != "orders" and round_no == 1:
+                run_wrk(args.base, script, 2, args.connections)  # warm-up: every worker, every code path
+            before = load()
+            r = run_wrk(args.base, script, args.duration, args.connections)
+            r.update(name=name, desc=desc, ceiling=ceiling, load_before=before, round=round_no)
+            print(f"  {name:<16} {r['rps']:8.0f} req/s  p50 {r['p50_us'] / 1000:6.1f} ms  "
+                  f"p99 {r['p99_us'] / 1000:6.1f} ms  non-2xx {r['non2xx']}  (round {round_no}, load {before})",
+                  flush=True)
+            best = raw.get(name)
+            r["rounds_rps"] = (best["rounds_rps"] if best else []) + [round(r["rps"])]
+            r["non2xx"] += best["non2xx"] if best else 0  # errors of any round count
+            r["socket_errors"] += best["socket_errors"] if best else 0
+            if best is None or r["rps"] > best["rps"]:
+                raw[name] = r
+            else:
+                best.update(rounds_rps=r["rounds_rps"], non2xx=r["non2xx"], socket_errors=r["socket_errors"])
+    rows = [raw[n] for n in names]
 
     burst = outcome = None
     if not args.no_burst and not args.only:
@@ -217,7 +231,8 @@ def main() -> None:
               f"statuses {burst['statuses']}, outcome {outcome}", flush=True)
 
     report = [f"# Benchmark {started:%Y-%m-%d %H:%M} UTC",
-              (f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency; gunicorn "
+              (f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency, best of {args.rounds} interleaved "
+               f"rounds per scenario; gunicorn "
                f"{os.environ.get('BENCH_WORKERS', '4')} sync workers; PostgreSQL; machine {os.cpu_count()} cores; "
                f"load average before/after: {loads_before} / {load()}\n"),
               table(rows, raw)]
