@@ -222,7 +222,9 @@ def main() -> None:
     rows = [raw[n] for n in names]
 
     burst = outcome = None
-    if not args.no_burst and not args.only:
+    if not args.no_burst and not args.only and burst_outcome(args.db)["counts"]:
+        print("  signup burst     skipped: the burst activity already has signups (reseed: bench/run.sh)")
+    elif not args.no_burst and not args.only:
         before = load()
         burst = signup_burst(args.base)
         outcome = burst_outcome(args.db)

@@ -14,7 +14,8 @@ KEYS="$ROOT/instance/bench-wechatpay"
 
 if ! command -v wrk >/dev/null; then
   echo "==> installing wrk"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk; else sudo apt-get install -y wrk; fi
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get install -y wrk || { $SUDO apt-get update && $SUDO apt-get install -y wrk; }
 fi
 
 export APP_ENV=bench
