@@ -13,7 +13,7 @@ from ..identity.access import is_linked, require_staff, staff_site_ids
 from ..identity.models import Resident, User, VolunteerProfile
 from .manage import add_minutes, managed_activity
 from .models import Activity, Signup
-from .views import activity_brief
+from .views import activity_brief, site_names
 
 SALT = "activity-checkin"
 
@@ -135,6 +135,7 @@ def volunteer_hours(user: User) -> dict:
     rows = db.session.execute(select(Signup, Activity).join(Activity, Activity.id == Signup.activity_id).where(
         Signup.user_id == user.id, Signup.role == "volunteer", Signup.minutes_credited.is_not(None))
         .order_by(Signup.credited_at.desc(), Signup.id.desc())).all()
+    sites = site_names({a.site_id for _, a in rows})
     return {"minutes_total": profile.minutes_total if profile else 0,
-            "entries": [{"signup_id": s.id, "activity": activity_brief(a), "minutes": s.minutes_credited,
+            "entries": [{"signup_id": s.id, "activity": activity_brief(a, sites), "minutes": s.minutes_credited,
                          "credited_at": s.credited_at} for s, a in rows]}

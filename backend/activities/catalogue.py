@@ -18,7 +18,7 @@ from ..identity.access import require_staff, staff_site_ids
 from ..identity.models import User
 from ..sites.models import Site
 from .models import PUBLIC_STATUSES, Activity
-from .views import activity_views
+from .views import activity_views, waitlist_length_column
 
 
 def _zone(site_id: int | None) -> ZoneInfo:
@@ -51,10 +51,11 @@ def _filtered(stmt, *, site_id, from_, to, category, has_seats):
 
 def list_activities(viewer: User | None, *, page: int, page_size: int, site_id=None, from_=None, to=None,
                     category=None, has_seats=None) -> dict:
-    stmt = _filtered(select(Activity).where(Activity.status.in_(PUBLIC_STATUSES)), site_id=site_id,
-                     from_=from_, to=to, category=category, has_seats=has_seats)
-    result = page_of(stmt, page, page_size)
-    result["items"] = activity_views(result["items"], viewer)
+    stmt = _filtered(select(Activity, waitlist_length_column()).where(Activity.status.in_(PUBLIC_STATUSES)),
+                     site_id=site_id, from_=from_, to=to, category=category, has_seats=has_seats)
+    result = page_of(stmt, page, page_size, scalars=False)
+    rows = result["items"]
+    result["items"] = activity_views([a for a, _ in rows], viewer, {a.id: n for a, n in rows})
     return result
 
 

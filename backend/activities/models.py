@@ -39,6 +39,9 @@ class Activity(TimestampMixin, Base):
         CheckConstraint("ends_at > starts_at", name="times"),
         Index("ix_activities_site_starts", "site_id", "starts_at"),
         Index("ix_activities_status_starts", "status", "starts_at"),
+        # The city-wide listing (no site filter) walks this in order and stops after a page,
+        # instead of sorting every matching row (bench/: 3 ms -> 0.1 ms at 5,000 activities).
+        Index("ix_activities_starts", "starts_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

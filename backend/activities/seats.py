@@ -7,6 +7,7 @@ UPDATE (`taken + n <= capacity`) that would refuse an overflow even without the
 lock, and the CHECK constraints on the counters are the last backstop.
 """
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
 
 from ..db import utcnow
 from ..errors import NotFound
@@ -62,6 +63,19 @@ def waitlist_position(signup: Signup) -> int | None:
         Signup.activity_id == signup.activity_id, Signup.role == signup.role,
         Signup.status == "waitlisted", Signup.id < signup.id))
     return (ahead or 0) + 1
+
+
+def waitlist_positions(signups: list[Signup]) -> dict[int, int]:
+    """`waitlist_position` of many signups in one statement (listings), keyed by signup id."""
+    ids = [s.id for s in signups if s.status == "waitlisted"]
+    if not ids:
+        return {}
+    ahead = aliased(Signup)
+    count_ahead = select(func.count()).select_from(ahead).where(
+        ahead.activity_id == Signup.activity_id, ahead.role == Signup.role,
+        ahead.status == "waitlisted", ahead.id < Signup.id).scalar_subquery()
+    rows = db.session.execute(select(Signup.id, count_ahead).where(Signup.id.in_(ids))).all()
+    return {sid: (n or 0) + 1 for sid, n in rows}
 
 
 def waitlist(activity_id: int, role: str = "participant") -> list[Signup]:

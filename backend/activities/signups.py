@@ -13,7 +13,8 @@ from . import seats
 from .catalogue import can_manage, visible_activity
 from .models import LIVE, Activity, Signup
 from .notices import notify_signup
-from .views import activity_brief, mine_clause, signup_view
+from .seats import waitlist_positions
+from .views import activity_brief, mine_clause, signup_view, site_names
 
 
 def _resident_for_signup(user: User, resident_id: int, activity: Activity) -> Resident:
@@ -125,6 +126,9 @@ def my_signups(user: User, when: str, page: int, page_size: int) -> dict:
     else:
         stmt = stmt.where(Activity.ends_at >= now).order_by(Activity.starts_at, Signup.id)
     result = page_of(stmt, page, page_size, scalars=False)
-    result["items"] = [dict(signup_view(s, name), activity=activity_brief(a)) for s, a, name in result["items"]]
+    positions = waitlist_positions([s for s, _, _ in result["items"]])
+    sites = site_names({a.site_id for _, a, _ in result["items"]})
+    result["items"] = [dict(signup_view(s, name, positions.get(s.id)), activity=activity_brief(a, sites))
+                       for s, a, name in result["items"]]
     return result
 

@@ -5,7 +5,7 @@ from ..extensions import db
 from ..identity.models import Resident, ResidentLink, User
 from ..sites.models import Site
 from .models import LIVE, Activity, Signup
-from .seats import waitlist_position
+from .seats import waitlist_position, waitlist_positions
 
 
 def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
@@ -18,11 +18,25 @@ def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def signup_view(signup: Signup, resident_name: str | None = None) -> dict:
+_UNSET = object()
+
+
+def waitlist_length_column():
+    """Participant groups waiting for the activity of the row: a correlated count, so a listing gets
+    its waitlist lengths in the page query itself (index ix_activity_signups_queue)."""
+    return (select(func.count()).select_from(Signup)
+            .where(Signup.activity_id == Activity.id, Signup.role == "participant", Signup.status == "waitlisted")
+            .correlate(Activity).scalar_subquery().label("waitlist_length"))
+
+
+def signup_view(signup: Signup, resident_name: str | None = None, position=_UNSET) -> dict:
+    """`position`: the waitlist place when the caller fetched it in a batch (`waitlist_positions`)."""
+    if position is _UNSET:
+        position = waitlist_position(signup)
     return {"id": signup.id, "activity_id": signup.activity_id, "role": signup.role,
             "resident_id": signup.resident_id, "resident_name": resident_name,
             "companions": signup.companions, "seats": signup.seats, "status": signup.status,
-            "waitlist_position": waitlist_position(signup), "created_at": signup.created_at,
+            "waitlist_position": position, "created_at": signup.created_at,
             "attended_at": signup.attended_at, "minutes_credited": signup.minutes_credited}
 
 
@@ -40,8 +54,9 @@ def my_signups(user: User, activity_ids: list[int]) -> dict[int, list[dict]]:
     rows = db.session.execute(select(Signup, Resident.name).outerjoin(Resident, Resident.id == Signup.resident_id)
                               .where(Signup.activity_id.in_(activity_ids), Signup.status.in_(LIVE),
                                      mine_clause(user)).order_by(Signup.id)).all()
+    positions = waitlist_positions([signup for signup, _ in rows])
     for signup, name in rows:
-        out[signup.activity_id].append(signup_view(signup, name))
+        out[signup.activity_id].append(signup_view(signup, name, positions.get(signup.id)))
     return out
 
 
@@ -64,16 +79,29 @@ def activity_view(activity: Activity, waiting: int, mine: list[dict] | None = No
     return view
 
 
-def activity_views(activities: list[Activity], viewer: User | None) -> list[dict]:
+def activity_views(activities: list[Activity], viewer: User | None,
+                   waiting: dict[int, int] | None = None) -> list[dict]:
+    """`waiting`: waitlist lengths when the caller selected them already (`waitlist_length_column`)."""
     ids = [a.id for a in activities]
-    waiting = waitlist_lengths(ids)
+    if waiting is None:
+        waiting = waitlist_lengths(ids)
     mine = my_signups(viewer, ids) if viewer is not None else {}
     return [activity_view(a, waiting.get(a.id, 0), mine.get(a.id) if viewer is not None else None)
             for a in activities]
 
 
-def activity_brief(a: Activity) -> dict:
-    """An activity as a signup or a volunteer credit refers to it."""
-    site = db.session.get(Site, a.site_id)
-    return {"id": a.id, "site_id": a.site_id, "site_name": site.name if site else "", "title": a.title,
+def site_names(site_ids) -> dict[int, str]:
+    """Site names in one statement, for listings of `activity_brief`s."""
+    ids = list(site_ids)
+    return dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(ids))).all()) if ids else {}
+
+
+def activity_brief(a: Activity, site_names: dict[int, str] | None = None) -> dict:
+    """An activity as a signup or a volunteer credit refers to it (`site_names`: prefetched, for listings)."""
+    if site_names is not None:
+        name = site_names.get(a.site_id, "")
+    else:
+        site = db.session.get(Site, a.site_id)
+        name = site.name if site else ""
+    return {"id": a.id, "site_id": a.site_id, "site_name": name, "title": a.title,
             "starts_at": a.starts_at, "ends_at": a.ends_at, "location": a.location, "status": a.status}

@@ -1,8 +1,8 @@
 """Recording and listing audit entries. Recording joins the caller's transaction."""
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..extensions import db
 from .models import AuditEntry
@@ -11,12 +11,13 @@ SENSITIVE_FIELDS = ["disability_category", "disability_level", "certificate", "b
 
 
 def record(actor_id: int, action: str, resident_ids: Iterable[int], fields: list[str] | None = None,
-           site_id: int | None = None) -> None:
-    db.session.add_all(
-        AuditEntry(actor_id=actor_id, resident_id=rid, action=action,
-                   fields=list(fields or SENSITIVE_FIELDS), site_id=site_id)
-        for rid in resident_ids
-    )
+           site_id: int | None = None, sites: Mapping[int, int] | None = None) -> None:
+    """`sites` gives a per-resident site where one listing spans several (else `site_id`)."""
+    # One multi-row INSERT for a whole listing, not one statement per resident seen.
+    rows = [dict(actor_id=actor_id, resident_id=rid, action=action, fields=list(fields or SENSITIVE_FIELDS),
+                 site_id=(sites or {}).get(rid, site_id)) for rid in resident_ids]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)
 
 
 def list_entries(*, resident_id: int | None, actor_id: int | None, since: datetime | None,

@@ -3,6 +3,7 @@
 Café staff are mostly deaf: nothing here needs voice; the customer is told by message.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..db import utcnow
 from ..errors import Conflict, NotFound
@@ -32,8 +33,8 @@ def board(staff: User, site_id: int, status: str):
     require_staff(staff, site_id)
     cafe_site(site_id)
     statuses = ACTIVE_STATUSES if status == "active" else (status,)
-    return (select(Order).where(Order.site_id == site_id, Order.status.in_(statuses))
-            .order_by(Order.paid_at, Order.id))
+    return (select(Order).options(selectinload(Order.items))  # the lines of a whole page in one statement
+            .where(Order.site_id == site_id, Order.status.in_(statuses)).order_by(Order.paid_at, Order.id))
 
 
 def _staff_order(staff: User, order_id: int) -> Order:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -197,7 +198,8 @@ def _abandon(order_id: int) -> None:
 # ---------------------------------------------------------------- reading
 
 def my_orders(user: User):
-    return select(Order).where(Order.user_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
+    return (select(Order).options(selectinload(Order.items))  # the lines of a whole page in one statement
+            .where(Order.user_id == user.id).order_by(Order.created_at.desc(), Order.id.desc()))
 
 
 def own_order(user: User, order_id: int) -> Order:

@@ -237,17 +237,17 @@ def staff_residents_query(staff: User, *, site_id: int | None, verification: str
 
 def audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
     """Staff listings show disability data: every row seen is an audited read, recorded against
-    the staff member's site that knows the resident (one query for the whole page)."""
+    the staff member's site that knows the resident (one query and one INSERT for the whole page)."""
     scope = staff_site_ids(staff) or set()
     ids = [r.id for r in residents]
     sites = dict(db.session.execute(
         select(ResidentSite.resident_id, func.min(ResidentSite.site_id))
         .where(ResidentSite.resident_id.in_(ids), ResidentSite.site_id.in_(scope))
         .group_by(ResidentSite.resident_id)).all()) if ids and scope else {}
-    for rid in ids:
-        audit.record(staff.id, "read", [rid], site_id=sites.get(rid))
+    audit.record(staff.id, "read", ids, sites=sites)
+    views = [resident_view(r) for r in residents]  # before the commit expires (and would reload) every row
     db.session.commit()
-    return [resident_view(r) for r in residents]
+    return views
 
 
 def find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:

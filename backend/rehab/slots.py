@@ -4,12 +4,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from ..db import utcnow
-from ..errors import Invalid
+from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..sites.models import Site
 from . import rules
-from .catalog import get_service
-from .models import RehabSlot
+from .models import RehabService, RehabSlot, Therapist
 
 MAX_RANGE_DAYS = 62
 
@@ -30,10 +29,15 @@ def window_problem(slot: RehabSlot, site: Site, now: datetime, *, as_staff: bool
     return None
 
 
-def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list[RehabSlot]]:
-    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens."""
-    service = get_service(service_id)
-    site = db.session.get(Site, service.site_id)
+def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list]:
+    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens:
+    rows of (id, starts_at, ends_at, capacity, booked, therapist_id, therapist_name)."""
+    # The service and its site in one statement (the listing is the hottest rehab read).
+    row = db.session.execute(select(RehabService, Site).join(Site, Site.id == RehabService.site_id)
+                             .where(RehabService.id == service_id)).first()
+    if row is None or not row[0].active:  # as get_service(public=True)
+        raise NotFound()
+    service, site = row
     now = utcnow()
     today, horizon = rules.local_date(now, site), rules.last_bookable_day(site, now)
     first = first or today
@@ -48,7 +52,11 @@ def bookable_slots(service_id: int, first: date | None, last: date | None) -> tu
     earliest = max(now + timedelta(hours=rules.rule(site, "min_notice_hours")), rules.day_start(first, site))
     until = rules.day_start(last + timedelta(days=1), site)
     closed = rules.closed_days(site.id, first, last)
-    slots = db.session.scalars(select(RehabSlot).where(
+    # Plain rows, not ORM objects: a 14-day listing has ~100 slots and this is the hottest rehab read.
+    slots = db.session.execute(select(
+        RehabSlot.id, RehabSlot.starts_at, RehabSlot.ends_at, RehabSlot.capacity, RehabSlot.booked,
+        Therapist.id.label("therapist_id"), Therapist.name.label("therapist_name"),
+    ).join(Therapist, Therapist.id == RehabSlot.therapist_id).where(
         RehabSlot.service_id == service.id, RehabSlot.status == "open",
         RehabSlot.booked < RehabSlot.capacity,
         RehabSlot.starts_at >= earliest, RehabSlot.starts_at < until,

@@ -14,7 +14,7 @@ from . import rules
 from .booking import cancel_appointment, conflict, lock_slots, notify_residents_users
 from .catalog import rehab_site
 from .models import Appointment, Closure, RehabSlot
-from .views import appointment_view
+from .views import appointment_view, prefetch
 
 # Allowed staff moves (cancelling is POST /appointments/{id}/cancel).
 TRANSITIONS = {("booked", "checked_in"), ("checked_in", "completed"), ("booked", "no_show"),
@@ -67,13 +67,18 @@ def day_roster(user: User, site_id: int, day: date | None) -> dict:
     rows = db.session.scalars(select(Appointment).where(
         Appointment.site_id == site_id, Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at, Appointment.id)).all()
+    loaded = prefetch(rows)  # noqa: F841 - held so the identity map keeps the rows
+    prefs: dict[int, list] = {}
+    if rows:  # the linked users' preferences of every resident of the day, in one statement
+        for rid, pref in db.session.execute(
+                select(ResidentLink.resident_id, User.preferences).join(User, ResidentLink.user_id == User.id)
+                .where(ResidentLink.resident_id.in_({a.resident_id for a in rows})).order_by(ResidentLink.id)):
+            prefs.setdefault(rid, []).append(pref)
     items = []
     for a in rows:
         resident = db.session.get(Resident, a.resident_id)
-        prefs = db.session.execute(select(User.preferences).join(ResidentLink, ResidentLink.user_id == User.id)
-                                   .where(ResidentLink.resident_id == a.resident_id)
-                                   .order_by(ResidentLink.id)).scalars().all()
-        communication = sorted({p.get("communication") for p in prefs if p and p.get("communication")})
+        communication = sorted({p.get("communication") for p in prefs.get(a.resident_id, [])
+                                if p and p.get("communication")})
         view = appointment_view(a)
         view["resident"] = {"id": resident.id, "name": resident.name, "needs": resident.needs or [],
                             "disability_category": resident.disability_category,

@@ -1,4 +1,7 @@
 """Plain dicts of rehab objects as API.md shows them; instants in the site's zone."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
 from ..identity.models import Resident
 from ..sites.models import Site
@@ -24,11 +27,11 @@ def service_view(s: RehabService) -> dict:
             "active": s.active}
 
 
-def slot_view(slot: RehabSlot, site: Site | None = None) -> dict:
-    site = site or _site(slot.site_id)
-    return {"id": slot.id, "starts_at": rules.local(slot.starts_at, site),
-            "ends_at": rules.local(slot.ends_at, site), "therapist": therapist_view(slot.therapist),
-            "capacity": slot.capacity, "remaining": max(slot.capacity - slot.booked, 0)}
+def slot_row_view(row, site: Site) -> dict:
+    """A bookable slot (a row of `slots.bookable_slots`, not an ORM object), in the site's zone."""
+    return {"id": row.id, "starts_at": rules.local(row.starts_at, site), "ends_at": rules.local(row.ends_at, site),
+            "therapist": {"id": row.therapist_id, "name": row.therapist_name},
+            "capacity": row.capacity, "remaining": max(row.capacity - row.booked, 0)}
 
 
 def appointment_view(a: Appointment) -> dict:
@@ -45,6 +48,27 @@ def appointment_view(a: Appointment) -> dict:
         "cancel_reason": a.cancel_reason or None,
         "created_at": rules.local(a.created_at, site),
     }
+
+
+def prefetch(appointments: list[Appointment]) -> list:
+    """Load the slots (with therapists), services, residents and sites of many appointments in four
+    statements; `appointment_view` then finds them in the session's identity map (no query per row).
+    The identity map holds objects weakly: keep the returned list alive while building the views."""
+    if not appointments:
+        return []
+
+    def ids(attr):
+        return {getattr(a, attr) for a in appointments}
+    return [*db.session.scalars(select(RehabSlot).options(joinedload(RehabSlot.therapist))
+                                .where(RehabSlot.id.in_(ids("slot_id")))),
+            *db.session.scalars(select(RehabService).where(RehabService.id.in_(ids("service_id")))),
+            *db.session.scalars(select(Resident).where(Resident.id.in_(ids("resident_id")))),
+            *db.session.scalars(select(Site).where(Site.id.in_(ids("site_id"))))]
+
+
+def appointment_views(appointments: list[Appointment]) -> list[dict]:
+    loaded = prefetch(appointments)  # noqa: F841 - held so the identity map keeps the rows
+    return [appointment_view(a) for a in appointments]
 
 
 def conflict_view(c: dict, site: Site) -> dict:

@@ -25,7 +25,7 @@ def list_services(args):
 def list_slots(args, service_id):
     """Bookable slots only; `from`/`to` are local dates of the site (default: today to the horizon)."""
     site, found = slots.bookable_slots(service_id, args.get("from_"), args.get("to"))
-    return [views.slot_view(x, site) for x in found]
+    return [views.slot_row_view(x, site) for x in found]
 
 
 @blp.post("/appointments")
@@ -45,7 +45,7 @@ def book(args):
 @blp.response(200, s.AppointmentPage)
 def my_appointments(args):
     page = page_of(booking.my_appointments(current_user(), args["when"]), args["page"], args["page_size"])
-    page["items"] = [views.appointment_view(a) for a in page["items"]]
+    page["items"] = views.appointment_views(page["items"])
     return page
 
 
