@@ -16,14 +16,14 @@ from ..errors import NotFound
 from ..extensions import db
 from ..identity.access import require_staff, staff_site_ids
 from ..identity.models import User
-from ..sites.models import Site
+from ..sites.services import site_timezone
 from .models import PUBLIC_STATUSES, Activity
 from .views import activity_views, waitlist_length_column
 
 
 def _zone(site_id: int | None) -> ZoneInfo:
-    site = db.session.get(Site, site_id) if site_id is not None else None
-    return ZoneInfo(site.timezone if site else current_app.config["DEFAULT_TIMEZONE"])
+    zone = site_timezone(site_id) if site_id is not None else None
+    return ZoneInfo(zone or current_app.config["DEFAULT_TIMEZONE"])
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:

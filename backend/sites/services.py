@@ -1,4 +1,6 @@
 """Sites and staff assignments."""
+from time import monotonic
+
 from sqlalchemy import select
 
 from ..db import utcnow
@@ -24,6 +26,22 @@ def get_site(site_id: int, kind: str | None = None) -> Site:
     return site
 
 
+# site_id -> (valid until, zone name): a site's zone is read on every listing and almost never changes.
+_ZONE_TTL = 300.0
+_zones: dict[int, tuple[float, str]] = {}
+
+
+def site_timezone(site_id: int) -> str | None:
+    """The site's time zone name (None for an unknown site), cached per process for a few minutes."""
+    hit = _zones.get(site_id)
+    if hit is not None and hit[0] > monotonic():
+        return hit[1]
+    zone = db.session.scalar(select(Site.timezone).where(Site.id == site_id))
+    if zone is not None:
+        _zones[site_id] = (monotonic() + _ZONE_TTL, zone)
+    return zone
+
+
 def create_site(admin: User, data: dict) -> Site:
     require_admin(admin)
     site = Site(**_site_fields(data))
@@ -38,6 +56,7 @@ def update_site(admin: User, site_id: int, data: dict) -> Site:
     for k, v in _site_fields(data).items():
         setattr(site, k, v)
     db.session.commit()
+    _zones.pop(site_id, None)  # this process sees a new zone at once; others within the TTL
     return site
 
 
