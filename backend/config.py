@@ -15,7 +15,7 @@ DEV_SECRET_KEY = "dev-secret-key-change-me"
 DEV_FIELD_KEY = "dev-field-encryption-key-change-me"
 
 NOTIFICATION_KINDS = (
-    "signup_confirmed", "signup_promoted", "activity_cancelled", "activity_reminder",
+    "signup_confirmed", "signup_promoted", "activity_cancelled", "activity_changed", "activity_reminder",
     "appointment_booked", "appointment_cancelled", "appointment_reminder",
     "order_ready", "order_message", "order_refunded", "volunteer_reviewed",
 )
@@ -43,14 +43,15 @@ def _int(name: str, default: int) -> int:
 # These are the data keys domains pass to notify() (see backend/notifications/outbox.py).
 TEMPLATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
     "signup_confirmed": ("活动报名成功通知", {
-        "thing1": "activity", "time2": "starts_at", "thing3": "location", "name4": "resident",
-        "phrase5": "status"}),
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
     "signup_promoted": ("候补转正通知", {
-        "thing1": "activity", "time2": "starts_at", "thing3": "location", "name4": "resident"}),
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
     "activity_cancelled": ("活动取消通知", {
-        "thing1": "activity", "time2": "starts_at", "thing3": "reason"}),
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "reason"}),
+    "activity_changed": ("活动变更通知", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
     "activity_reminder": ("活动开始提醒", {
-        "thing1": "activity", "time2": "starts_at", "thing3": "location"}),
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
     "appointment_booked": ("预约成功通知", {
         "thing1": "service", "time2": "starts_at", "thing3": "site", "name4": "resident"}),
     "appointment_cancelled": ("预约取消通知", {
@@ -58,11 +59,11 @@ TEMPLATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
     "appointment_reminder": ("预约就诊提醒", {
         "thing1": "service", "time2": "starts_at", "thing3": "site"}),
     "order_ready": ("取餐通知", {
-        "character_string1": "order_no", "thing2": "cafe", "time3": "ready_at"}),
+        "character_string1": "number", "thing2": "cafe", "thing3": "status"}),
     "order_message": ("订单消息通知", {
-        "character_string1": "order_no", "thing2": "message", "time3": "time"}),
+        "character_string1": "number", "thing2": "message"}),
     "order_refunded": ("退款成功通知", {
-        "character_string1": "order_no", "amount2": "amount", "time3": "refunded_at"}),
+        "character_string1": "number", "amount2": "amount", "thing3": "status"}),
     "volunteer_reviewed": ("志愿者审核结果通知", {
         "phrase1": "result", "thing2": "note", "time3": "time"}),
 }

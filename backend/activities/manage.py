@@ -75,6 +75,7 @@ def edit(staff: User, activity_id: int, data: dict) -> dict:
     if data.get("capacity", activity.capacity) < activity.seats_taken or \
             data.get("volunteer_capacity", activity.volunteer_capacity) < activity.volunteer_seats_taken:
         raise Conflict("capacity_below_confirmed", "名额不能少于已确认的人数")
+    before = (activity.starts_at, activity.ends_at, activity.location)
     for key in EDITABLE:
         if key in data:
             value = data[key]
@@ -83,6 +84,11 @@ def edit(staff: User, activity_id: int, data: dict) -> dict:
             setattr(activity, key, value)
     _check_times(activity)
     seats.promote(activity)
+    if activity.status == "published" and before != (activity.starts_at, activity.ends_at, activity.location):
+        # People plan transport and carers around these: everyone booked hears of a change.
+        for signup in db.session.scalars(select(Signup).where(Signup.activity_id == activity.id,
+                                                              Signup.status.in_(BOOKED)).order_by(Signup.id)):
+            notify_signup(signup, activity, "activity_changed")
     db.session.commit()
     return view(activity)
 
@@ -131,6 +137,12 @@ def complete(staff: User, activity_id: int) -> dict:
     if activity.starts_at > now:
         raise Conflict("activity_not_started", "活动尚未开始，不能结束")
     activity.status, activity.completed_at = "completed", now
+    # The activity is over: a waitlist place is moot, and a confirmed seat nobody checked in is a no-show
+    # (DESIGN: confirmed → attended | no_show). Staff may still correct volunteer credit afterwards.
+    db.session.execute(update(Signup).where(Signup.activity_id == activity.id, Signup.status == "waitlisted")
+                       .values(status="cancelled", cancelled_at=now, cancel_reason="activity_completed"))
+    db.session.execute(update(Signup).where(Signup.activity_id == activity.id, Signup.status == "confirmed")
+                       .values(status="no_show"))
     minutes = activity.duration_minutes
     attended = db.session.scalars(select(Signup).where(
         Signup.activity_id == activity.id, Signup.role == "volunteer", Signup.status == "attended")).all()

@@ -12,6 +12,7 @@ TITLES = {
     "signup_confirmed": "活动报名成功",
     "signup_promoted": "候补转为报名成功",
     "activity_cancelled": "活动已取消",
+    "activity_changed": "活动时间或地点有变",
     "activity_reminder": "活动即将开始",
 }
 
@@ -50,6 +51,8 @@ def _body(kind: str, data: dict) -> str:
     where = f"{data['site_name']} {data['location']}".strip()
     if kind == "activity_cancelled":
         return f"{who}“{data['activity_title']}”（{data['starts_at']}）已取消：{data.get('reason', '')}"
+    if kind == "activity_changed":
+        return f"{who}“{data['activity_title']}”时间或地点有变：{data['starts_at']} 在 {where}"
     if kind == "activity_reminder":
         return f"{who}“{data['activity_title']}”将于 {data['starts_at']} 在 {where} 开始"
     if kind == "signup_promoted":

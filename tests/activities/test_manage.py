@@ -154,3 +154,37 @@ def test_complete_requires_a_started_published_activity(world):
     stale = make_activity(world.home, status="draft", starts_in=timedelta(hours=-1))
     assert world.staff.post(f"/staff/activities/{stale.id}/publish").get_json()["error"]["code"] == \
         "activity_started"
+
+
+def test_time_or_place_change_notifies_everyone_booked(world):
+    from backend.notifications.models import Notification
+    from .conftest import make_activity, sign
+    a = make_activity(world.home, capacity=1)
+    fam1, r1 = world.family()
+    fam2, r2 = world.family()
+    sign(fam1, a.id, r1)
+    assert sign(fam2, a.id, r2).get_json()["status"] == "waitlisted"
+    assert world.staff.patch(f"/staff/activities/{a.id}", {"title": "新标题"}).status_code == 200
+    changed = lambda: db.session.query(Notification).filter_by(kind="activity_changed").all()  # noqa: E731
+    assert changed() == []  # a new title is not worth a message
+    r = world.staff.patch(f"/staff/activities/{a.id}", {"location": "三楼多功能厅"})
+    assert r.status_code == 200
+    got = changed()
+    assert sorted(n.user_id for n in got) == sorted([fam1.user_id, fam2.user_id])
+    assert "三楼多功能厅" in got[0].body
+
+
+def test_completion_closes_out_waitlist_and_unmarked_seats(world):
+    from datetime import timedelta
+    from backend.db import utcnow
+    from .conftest import make_activity, reload, sign, signup_row
+    a = make_activity(world.home, capacity=1, starts_in=timedelta(hours=1))
+    fam1, r1 = world.family()
+    fam2, r2 = world.family()
+    s1 = sign(fam1, a.id, r1).get_json()["id"]
+    s2 = sign(fam2, a.id, r2).get_json()["id"]
+    act = reload(type(a), a.id)
+    act.starts_at, act.ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert world.staff.post(f"/staff/activities/{a.id}/complete").status_code == 200
+    assert signup_row(s1).status == "no_show" and signup_row(s2).status == "cancelled"

@@ -247,3 +247,20 @@ def test_me_signups_upcoming_and_past(world):
     fam_past = fam.get("/me/signups?when=past").get_json()
     assert [i["activity"]["title"] for i in fam_past["items"]] == ["过去"]
     assert fam.get("/me/signups?when=later").status_code == 422
+
+
+def test_signup_confirmed_message_carries_the_activity(app, world):
+    """The template field map matches the data the activities domain passes (no placeholders)."""
+    import requests
+    from backend.notifications.delivery import send_due
+    from .conftest import make_activity
+    a = make_activity(world.home, title="手语角交流会")
+    fam, rid = world.family()
+    assert fam.post("/me/subscriptions", {"accepted": ["tmpl_signup_confirmed"]}).status_code == 200
+    assert sign(fam, a.id, rid).status_code == 201
+    assert send_due() >= 1
+    items = requests.get(f"{app.config['FAKE_URL']}/_fake/messages?touser={fam.openid}", timeout=5).json()["items"]
+    data = items[0]["data"]
+    assert data["thing1"]["value"] == "手语角交流会"
+    assert data["thing3"]["value"] == "二楼活动室" and "年" in data["time2"]["value"]
+    assert data["name4"]["value"] not in ("", "无")

@@ -56,6 +56,7 @@ def test_order_pay_accept_ready_complete(app, cafe, customer, barista, db_sessio
     assert send_due() >= 1
     messages = requests.get(f"{app.config['FAKE_URL']}/_fake/messages?touser={customer.openid}", timeout=5).json()
     assert [m["template_id"] for m in messages["items"]] == ["tmpl_order_ready"]
+    assert messages["items"][0]["data"]["character_string1"]["value"] == "A001"  # the pickup number shows
     assert barista.get(f"/staff/cafes/{cafe.id}/orders").get_json()["items"] == []
     assert payments_of(order["id"]) == 1
 

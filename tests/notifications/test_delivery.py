@@ -128,7 +128,7 @@ def test_unknown_kind_is_a_programming_error(app):
 def test_timeouts_are_retried_then_sent(app, login, send, fake, short_timeout):
     api = login()
     api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]})
-    queue(app, api.user_id, "order_ready", data={"order_no": "A023", "cafe": "手语咖啡"})
+    queue(app, api.user_id, "order_ready", data={"number": "A023", "cafe": "手语咖啡"})
     fake.fault("timeout", times=2)
     for attempt in (1, 2):
         assert send() == 1
@@ -272,7 +272,7 @@ def test_account_deletion_erases_notifications_and_credits(app, login, send, fak
 def test_export_includes_notifications_and_credits(app, login, send):
     api = login()
     api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready", "tmpl_order_ready"]})
-    nid = queue(app, api.user_id, "order_ready", title="您的 A023 已做好", data={"order_no": "A023"})
+    nid = queue(app, api.user_id, "order_ready", title="您的 A023 已做好", data={"number": "A023"})
     queue(app, login().user_id, "order_ready", title="别人的")
     send()
     r = api.get("/me/export")
@@ -280,7 +280,7 @@ def test_export_includes_notifications_and_credits(app, login, send):
     exported = r.get_json()["notifications"]
     [item] = exported["inbox"]
     assert item["id"] == nid and item["title"] == "您的 A023 已做好" and item["delivery"] == "sent"
-    assert item["data"] == {"order_no": "A023"}
+    assert item["data"] == {"number": "A023"}
     assert exported["subscriptions"] == [{"template_id": "tmpl_order_ready", "remaining": 0}]
 
 

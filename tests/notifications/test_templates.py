@@ -51,8 +51,8 @@ def test_every_kind_has_a_field_map_of_known_types():
 def test_render_fills_every_field(app):
     with app.app_context():
         t = templates.for_kind("signup_confirmed")
-        out = templates.render(t, "报名成功", "", {"activity": "手语角：周末交流会（第十二期）面向所有居民",
+        out = templates.render(t, "报名成功", "", {"activity_title": "手语角：周末交流会（第十二期）面向所有居民",
                                                    "starts_at": "2026-12-01T01:00:00+00:00",
-                                                   "resident": "王大爷", "status": "已报名"})
+                                                   "resident_name": "王大爷"})
     assert out == {"thing1": "手语角：周末交流会（第十二期）面向所有…", "time2": "2026年12月01日 09:00",
-                   "thing3": "无", "name4": "王大爷", "phrase5": "已报名"}
+                   "thing3": "无", "name4": "王大爷"}

@@ -59,7 +59,7 @@ def seed_due(app, n: int, credits: int = 1, per_user: int = 1) -> list[str]:
             for uid in ids])
         db.session.execute(insert(Notification), [
             {"user_id": uid, "kind": "order_ready", "title": "您的 A023 已做好", "body": "", "page": "pages/order",
-             "data": {"order_no": f"A{uid:03d}", "cafe": "手语咖啡"}, "delivery": "pending", "attempts": 0,
+             "data": {"number": f"A{uid:03d}", "cafe": "手语咖啡"}, "delivery": "pending", "attempts": 0,
              "next_attempt_at": now, "created_at": now} for uid in ids for _ in range(per_user)])
         db.session.commit()
         db.session.remove()
