@@ -102,9 +102,14 @@ def _validate_plan(service: RehabService, data: dict) -> None:
 
 
 def lock_site(site_id: int, *, skip_locked: bool = False) -> Site | None:
-    """Serialises slot generation per site (no-op on SQLite, whose writers are serial anyway)."""
+    """Serialises slot generation and closures per site (no-op on SQLite, whose writers are serial).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a booking inserting an appointment takes FOR KEY SHARE on the
+    site through its foreign key *after* locking its slot, so a full FOR UPDATE here (taken before the
+    slots) would deadlock with it. NO KEY UPDATE still excludes other schedule edits and closures.
+    """
     return db.session.scalars(select(Site).where(Site.id == site_id)
-                              .with_for_update(skip_locked=skip_locked)
+                              .with_for_update(skip_locked=skip_locked, key_share=True)
                               .execution_options(populate_existing=True)).first()
 
 

@@ -14,6 +14,7 @@ from . import rules
 from .booking import cancel_appointment, conflict, lock_slots, notify_residents_users
 from .catalog import rehab_site
 from .models import Appointment, Closure, RehabSlot
+from .schedule import lock_site
 from .views import appointment_view, prefetch
 
 # Allowed staff moves (cancelling is POST /appointments/{id}/cancel).
@@ -26,7 +27,8 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
     """Close a station for a day: its slots stop taking bookings, booked appointments are cancelled
     and each resident's users told, all in one transaction."""
     require_staff(user, site_id, manager=True)
-    site = rehab_site(site_id)
+    rehab_site(site_id)
+    site = lock_site(site_id)  # a schedule edit of this site waits, so it cannot reopen the day
     now = utcnow()
     if day < rules.local_date(now, site):
         raise Invalid(fields={"date": ["不能早于今天"]})

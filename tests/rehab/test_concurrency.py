@@ -7,6 +7,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from backend.db import utcnow
 from backend.extensions import db
 from backend.identity import tokens
 from backend.identity.models import Resident, User
@@ -162,3 +163,25 @@ def test_staff_closure_racing_bookings_leaves_no_live_appointment(station, app, 
     db.session.expire_all()
     assert live_in_slot(slot.id) == 0 == db.session.get(RehabSlot, slot.id).booked
     assert db.session.get(RehabSlot, slot.id).status == "closed"
+
+
+def test_bookings_racing_schedule_edits_never_deadlock(app, station):
+    """A booking locks its slot and then (through the appointment's foreign key) shares the site row;
+    a schedule edit locks the site and then the slots. The site lock is FOR NO KEY UPDATE so the two
+    never wait on each other in a cycle."""
+    from .test_schedule import plan, put
+    service, therapist = station.service, station.therapist
+    assert put(station.manager, service, plan(therapist, "00:00", "24:00", capacity=1)).status_code == 200
+    slots = db.session.scalars(select(RehabSlot).where(RehabSlot.service_id == service.id,
+                                                       RehabSlot.starts_at > utcnow() + timedelta(hours=3))
+                               .order_by(RehabSlot.starts_at).limit(16)).all()
+    fams = families(16)
+    for round_no in range(3):
+        calls = [("POST", "/appointments", token, {"slot_id": slot.id, "resident_id": resident.id, "note": ""})
+                 for (token, resident), slot in zip(fams, slots)] if round_no == 0 else []
+        calls += [("PUT", f"/staff/rehab/services/{service.id}/schedule", station.manager.token,
+                   plan(therapist, "00:00", "24:00", capacity=2 + round_no + k)) for k in range(3)]
+        results = fire(app, calls)
+        assert all(0 < status < 500 for status, _ in results), [r for r in results if not 0 < r[0] < 500][:3]
+    booked = db.session.scalar(select(func.count(Appointment.id)).where(Appointment.status.in_(LIVE)))
+    assert booked == 16
