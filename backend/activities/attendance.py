@@ -11,6 +11,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..identity.access import is_linked, require_staff, staff_site_ids
 from ..identity.models import Resident, User, VolunteerProfile
+from . import seats
 from .manage import add_minutes, managed_activity
 from .models import Activity, Signup
 from .views import activity_brief, site_names
@@ -84,12 +85,13 @@ def scan(staff: User, code: str) -> dict:
     """A scanned code → attended. Scanning again changes nothing (same answer)."""
     require_staff(staff)
     signup_id = _decode(code)
-    signup = db.session.scalar(select(Signup).where(Signup.id == signup_id).with_for_update())
+    signup = db.session.get(Signup, signup_id)
     if signup is None:
         raise Invalid("code_invalid", "签到码无效", fields={"code": ["签到码无效"]})
     scope = staff_site_ids(staff)
     if scope is not None and signup.activity.site_id not in scope:
         raise Conflict("wrong_site", "该签到码不属于本站点的活动")
+    signup = _lock(signup)
     if signup.status != "attended":
         _mark(staff, signup, "attended")
     view = staff_view(staff, signup)
@@ -97,13 +99,21 @@ def scan(staff: User, code: str) -> dict:
     return view
 
 
+def _lock(signup: Signup) -> Signup:
+    """Lock the activity, then the signup: the order completion, cancellation and signups use, so an
+    attendance change and a completion are serialised (no credit for a no-show) and never deadlock."""
+    seats.lock_activity(signup.activity_id)
+    return db.session.scalar(select(Signup).where(Signup.id == signup.id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
 def _staff_signup(staff: User, signup_id: int) -> Signup:
     require_staff(staff)
-    signup = db.session.scalar(select(Signup).where(Signup.id == signup_id).with_for_update())
+    signup = db.session.get(Signup, signup_id)
     if signup is None:
         raise NotFound()
     managed_activity(staff, signup.activity_id)  # 404 unless the signup is at the staff member's site
-    return signup
+    return _lock(signup)
 
 
 def set_attendance(staff: User, signup_id: int, status: str) -> dict:

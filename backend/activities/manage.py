@@ -144,6 +144,7 @@ def complete(staff: User, activity_id: int) -> dict:
     db.session.execute(update(Signup).where(Signup.activity_id == activity.id, Signup.status == "confirmed")
                        .values(status="no_show"))
     minutes = activity.duration_minutes
+    # Attendance changes lock the activity first too, so these statuses cannot move under us.
     attended = db.session.scalars(select(Signup).where(
         Signup.activity_id == activity.id, Signup.role == "volunteer", Signup.status == "attended")).all()
     for signup in attended:

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 
 from backend.activities.models import SEATED, Activity, Signup
 from backend.activities.seats import waitlist
+from backend.db import utcnow
 from backend.extensions import db
 from backend.identity import tokens
 from backend.identity.models import Resident, ResidentLink, User
 
-from .conftest import make_activity, minutes_total, reload
+from .conftest import make_activity, minutes_total, reload, signup_row
 
 pytestmark = pytest.mark.postgres
 
@@ -190,3 +191,24 @@ def test_two_workers_send_each_reminder_once(app, world):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.kind == "activity_reminder")) == 40
+
+
+def test_attendance_change_racing_completion_never_credits_a_no_show(app, world):
+    """Marking a volunteer no_show while the activity is completed: either the correction lands first
+    (no credit) or completion does (credit, then 409 activity_closed) — never a credited no_show."""
+    for _ in range(5):
+        a = make_activity(world.home, starts_in=timedelta(hours=1), hours=2, volunteer_capacity=3)
+        vols = [world.volunteer() for _ in range(3)]
+        sids = [v.post(f"/activities/{a.id}/signups", {"role": "volunteer"}).get_json()["id"] for v in vols]
+        for sid in sids:
+            assert world.staff.post(f"/staff/signups/{sid}/attendance", {"status": "attended"}).status_code == 200
+        act = reload(Activity, a.id)
+        act.starts_at, act.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+        db.session.commit()
+        calls = [("POST", f"/staff/activities/{a.id}/complete", world.staff.token, None)]
+        calls += [("POST", f"/staff/signups/{sid}/attendance", world.staff.token, {"status": "no_show"}) for sid in sids]
+        assert_no_errors(fire(app, calls))
+        for sid, v in zip(sids, vols):
+            row = signup_row(sid)
+            assert not (row.status == "no_show" and row.minutes_credited), (row.status, row.minutes_credited)
+            assert minutes_total(v.user_id) == (row.minutes_credited or 0)
