@@ -27,7 +27,10 @@ echo "==> starting the worker"
 flask --app wsgi worker &
 pids+=($!)
 echo "==> starting gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
-gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --access-logfile - "wsgi:app" &
+# Access lines carry the path only (%(U)s), never the query string: staff look residents up by
+# certificate number and admins users by phone, and those must not reach a log.
+gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --access-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss' "wsgi:app" &
 pids+=($!)
 
 for _ in $(seq 1 50); do

@@ -33,7 +33,11 @@ def export_appointments(user, resident_ids) -> list[dict]:
 @eraser
 def erase_appointments(user, resident_ids) -> None:
     """Future booked appointments of residents nobody else manages are cancelled (seats freed);
-    their notes, free text about a person, are cleared. Runs inside the deletion transaction."""
+    their notes, free text about a person, are cleared, and so are the reasons the user gave for
+    cancelling. Runs inside the deletion transaction."""
+    # The user's own words on their cancellations, whoever the resident (before we add our own below).
+    db.session.execute(Appointment.__table__.update().where(
+        Appointment.cancelled_by_id == user.id, func.length(Appointment.cancel_reason) > 0).values(cancel_reason=""))
     if not resident_ids:
         return
     others = select(ResidentLink.resident_id).where(

@@ -12,6 +12,7 @@ from ..factories import SiteFactory, certificate_no
 from ..rehab.conftest import make_service, make_slot, make_therapist
 
 NICK, NOTE, RESIDENT_NAME = "隐私测试用户甲", "请放在靠窗的桌子", "隐私测试居民乙"
+CANCEL_REASON = "家里临时有事不能去"
 
 
 def all_text(app) -> str:
@@ -46,6 +47,8 @@ def test_export_and_delete_cover_every_domain(login, app, db_session):
     assert signup.status_code == 201, signup.get_json()
     appt = api.post("/appointments", {"slot_id": ids["slot"], "resident_id": resident_id, "note": "需要轮椅"})
     assert appt.status_code == 201, appt.get_json()
+    cancelled = api.post(f"/appointments/{appt.get_json()['id']}/cancel", {"reason": CANCEL_REASON})
+    assert cancelled.status_code == 200, cancelled.get_json()
     placed = place(api, ids["cafe"], order_body(ids["item"], note=NOTE, fulfilment="table", table_no="7"))
     assert placed.status_code == 201, placed.get_json()
     assert pay(app, prepay_id(placed.get_json()))["status"] in (200, 204)
@@ -64,7 +67,7 @@ def test_export_and_delete_cover_every_domain(login, app, db_session):
     assert api.delete("/me").status_code == 204
     assert api.get("/me").status_code == 401
     dump = all_text(app)
-    for needle in (NICK, RESIDENT_NAME, NOTE, "privacy-subject", cert[-4:] + "'"):
+    for needle in (NICK, RESIDENT_NAME, NOTE, CANCEL_REASON, "需要轮椅", "privacy-subject", cert[-4:] + "'"):
         assert needle not in dump, needle
     with app.app_context():
         user = db.session.get(User, api.user_id)
