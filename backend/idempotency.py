@@ -16,7 +16,8 @@ from .errors import Conflict, Invalid
 from .extensions import db
 
 KEEP = timedelta(hours=24)
-# A claim older than this whose request never finished (a killed worker) is given up.
+# A claim older than this whose request never finished (a killed worker) is given up. Safe because no
+# request outlives it: gunicorn kills a worker whose request runs past its timeout (30 s by default).
 STALE_CLAIM = timedelta(minutes=2)
 
 
