@@ -46,9 +46,10 @@ def erase_appointments(user, resident_ids) -> None:
     if not only_mine:
         return
     now = utcnow()
+    # In slot-id order, the order closures lock a day's slots in: the two cannot deadlock.
     for a in db.session.scalars(select(Appointment).where(
             Appointment.resident_id.in_(only_mine), Appointment.status == "booked",
-            Appointment.starts_at > now)).all():
+            Appointment.starts_at > now).order_by(Appointment.slot_id)).all():
         cancel_appointment(a, user.id, "账号注销", now)
     db.session.execute(Appointment.__table__.update().where(
         Appointment.resident_id.in_(only_mine), func.length(Appointment.note) > 0).values(note=""))
