@@ -4,7 +4,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
+from ..common.pagination import page_of
 from ..extensions import db
+from ..identity.access import require_admin
+from ..identity.models import User
 from .models import AuditEntry
 
 SENSITIVE_FIELDS = ["disability_category", "disability_level", "certificate", "birth_date", "phone", "needs"]
@@ -20,8 +23,10 @@ def record(actor_id: int, action: str, resident_ids: Iterable[int], fields: list
         db.session.execute(insert(AuditEntry), rows)
 
 
-def list_entries(*, resident_id: int | None, actor_id: int | None, since: datetime | None,
-                 until: datetime | None):
+def list_entries(admin: User, *, resident_id: int | None, actor_id: int | None, since: datetime | None,
+                 until: datetime | None, page: int, page_size: int) -> dict:
+    """The audit log, newest first: admins only."""
+    require_admin(admin)
     q = select(AuditEntry).order_by(AuditEntry.id.desc())
     if resident_id is not None:
         q = q.where(AuditEntry.resident_id == resident_id)
@@ -31,4 +36,4 @@ def list_entries(*, resident_id: int | None, actor_id: int | None, since: dateti
         q = q.where(AuditEntry.at >= since)
     if until is not None:
         q = q.where(AuditEntry.at < until)
-    return q
+    return page_of(q, page, page_size)

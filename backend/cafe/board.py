@@ -5,6 +5,7 @@ Café staff are mostly deaf: nothing here needs voice; the customer is told by m
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
@@ -28,7 +29,11 @@ MESSAGES = {
 }
 
 
-def board(staff: User, site_id: int, status: str):
+def board(staff: User, site_id: int, status: str, page: int, page_size: int) -> dict:
+    return page_of(_board_query(staff, site_id, status), page, page_size)
+
+
+def _board_query(staff: User, site_id: int, status: str):
     """Orders of a café for the board, oldest paid first. `active` = paid, accepted or ready."""
     require_staff(staff, site_id)
     cafe_site(site_id)

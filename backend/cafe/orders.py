@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound, UpstreamUnavailable
 from ..extensions import db
@@ -197,7 +198,11 @@ def _abandon(order_id: int) -> None:
 
 # ---------------------------------------------------------------- reading
 
-def my_orders(user: User):
+def my_orders(user: User, page: int, page_size: int) -> dict:
+    return page_of(_my_orders_query(user), page, page_size)
+
+
+def _my_orders_query(user: User):
     return (select(Order).options(selectinload(Order.items))  # the lines of a whole page in one statement
             .where(Order.user_id == user.id).order_by(Order.created_at.desc(), Order.id.desc()))
 

@@ -5,6 +5,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
+from ..common.pagination import page_of
 from ..crypto import decrypt, encrypt, lookup_hash, mask_phone
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
@@ -220,7 +221,21 @@ def erase_resident(resident: Resident) -> None:
     resident.erased_at = utcnow()
 
 
-def staff_residents_query(staff: User, *, site_id: int | None, verification: str | None, q: str | None):
+def staff_residents(staff: User, *, page: int, page_size: int, site_id: int | None = None,
+                    verification: str | None = None, q: str | None = None,
+                    certificate_no: str | None = None) -> dict:
+    """`GET /staff/residents`: an exact certificate lookup, or the residents known to the staff
+    member's sites; every row shown is an audited read (one use case, one commit)."""
+    if certificate_no is not None:
+        found = _find_by_certificate(staff, certificate_no)
+        return {"items": _audit_listing(staff, found), "page": 1, "page_size": page_size, "total": len(found)}
+    result = page_of(_staff_residents_query(staff, site_id=site_id, verification=verification, q=q),
+                     page, page_size)
+    result["items"] = _audit_listing(staff, result["items"])
+    return result
+
+
+def _staff_residents_query(staff: User, *, site_id: int | None, verification: str | None, q: str | None):
     """Residents known to the staff member's sites (all for admins), newest first."""
     scope = staff_site_ids(staff)
     require_staff(staff, site_id)
@@ -235,7 +250,7 @@ def staff_residents_query(staff: User, *, site_id: int | None, verification: str
     return stmt
 
 
-def audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
+def _audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
     """Staff listings show disability data: every row seen is an audited read, recorded against
     the staff member's site that knows the resident (one query and one INSERT for the whole page)."""
     scope = staff_site_ids(staff) or set()
@@ -250,7 +265,7 @@ def audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
     return views
 
 
-def find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:
+def _find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:
     """Exact match through the keyed hash, across the city. The person is at the counter with the
     certificate, so a match becomes known to the staff member's site (and may be verified there)."""
     roles = require_staff(staff)

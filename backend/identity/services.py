@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import privacy
 from ..crypto import encrypt, lookup_hash, mask_phone
+from ..common.pagination import page_of
 from ..common.timefmt import localise
 from ..db import utcnow
 from ..errors import DomainError, NotFound, Unauthenticated, UpstreamUnavailable
@@ -14,7 +15,7 @@ from ..moderation import check_text
 from ..wechat import mp_client
 from ..wechat.errors import WeChatAPIError, WeChatUnavailable
 from . import tokens
-from .access import staff_roles
+from .access import require_admin, staff_roles
 from .models import AuthToken, Resident, ResidentLink, User
 
 log = logging.getLogger(__name__)
@@ -154,14 +155,15 @@ def delete_me(user: User) -> None:
     db.session.commit()
 
 
-def find_users(q: str | None, phone: str | None):
+def find_users(admin: User, q: str | None, phone: str | None, page: int, page_size: int) -> dict:
     """Admin search: nickname contains `q`; `phone` matched exactly through its keyed hash."""
+    require_admin(admin)
     stmt = select(User).where(User.deleted_at.is_(None)).order_by(User.id)
     if q:
         stmt = stmt.where(User.nickname.contains(q))
     if phone:
         stmt = stmt.where(User.phone_hash == lookup_hash(phone))
-    return stmt
+    return page_of(stmt, page, page_size)
 
 
 def user_by_id(user_id: int) -> User:

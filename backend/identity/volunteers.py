@@ -1,6 +1,7 @@
 """Volunteer applications and their review."""
 from sqlalchemy import select
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
@@ -26,13 +27,13 @@ def apply(user: User, real_name: str, skills: list[str], intro: str) -> Voluntee
     return profile
 
 
-def list_applications(staff: User, status: str | None):
+def list_applications(staff: User, status: str | None, page: int, page_size: int) -> dict:
     require_staff(staff)
     stmt = select(VolunteerProfile).join(User, User.id == VolunteerProfile.user_id).where(
         User.deleted_at.is_(None)).order_by(VolunteerProfile.created_at)
     if status:
         stmt = stmt.where(VolunteerProfile.status == status)
-    return stmt
+    return page_of(stmt, page, page_size)
 
 
 def review(staff: User, user_id: int, status: str, note: str) -> VolunteerProfile:

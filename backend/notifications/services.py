@@ -1,6 +1,7 @@
 """Use cases of the inbox, the template list and subscribe credits (one transaction each)."""
 from sqlalchemy import select, update
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -35,7 +36,11 @@ def accept(user: User, template_ids: list[str]) -> list[dict]:
     return subscriptions(user)
 
 
-def inbox(user: User, unread: bool | None):
+def inbox(user: User, unread: bool | None, page: int, page_size: int) -> dict:
+    return page_of(_inbox_query(user, unread), page, page_size)
+
+
+def _inbox_query(user: User, unread: bool | None):
     """The user's notifications, newest first; `unread=True` only unread, False only read."""
     stmt = select(Notification).where(Notification.user_id == user.id)
     if unread is True:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
@@ -241,7 +242,11 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> Appointment:
     return a
 
 
-def my_appointments(user: User, when: str):
+def my_appointments(user: User, when: str, page: int, page_size: int) -> dict:
+    return page_of(_my_appointments_query(user, when), page, page_size)
+
+
+def _my_appointments_query(user: User, when: str):
     now = utcnow()
     mine = select(ResidentLink.resident_id).where(ResidentLink.user_id == user.id)
     stmt = select(Appointment).where(Appointment.resident_id.in_(mine))

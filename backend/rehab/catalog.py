@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..errors import Invalid, NotFound
+from ..common.pagination import page_of
 from ..extensions import db
 from ..identity.access import require_staff
 from ..identity.models import User
@@ -18,12 +19,12 @@ def rehab_site(site_id: int) -> Site:
     return site
 
 
-def list_services(site_id: int | None):
+def list_services(site_id: int | None, page: int, page_size: int) -> dict:
     """Active services (of one site or all rehab stations), for the public."""
     stmt = select(RehabService).where(RehabService.active.is_(True)).order_by(RehabService.id)
     if site_id is not None:
         stmt = stmt.where(RehabService.site_id == site_id)
-    return stmt
+    return page_of(stmt, page, page_size)
 
 
 def get_service(service_id: int, *, public: bool = True) -> RehabService:

@@ -3,6 +3,7 @@ from time import monotonic
 
 from sqlalchemy import select
 
+from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -12,11 +13,11 @@ from ..identity.models import User
 from .models import Site, StaffAssignment
 
 
-def list_sites(kind: str | None):
+def list_sites(kind: str | None, page: int, page_size: int) -> dict:
     stmt = select(Site).order_by(Site.id)
     if kind:
         stmt = stmt.where(Site.kind == kind)
-    return stmt
+    return page_of(stmt, page, page_size)
 
 
 def get_site(site_id: int, kind: str | None = None) -> Site:

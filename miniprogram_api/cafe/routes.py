@@ -1,6 +1,5 @@
 """Café routes of the customer: the menu, placing, reading and cancelling orders (API.md "Sign-language café")."""
 from backend.cafe import menu, orders
-from backend.common.pagination import page_of
 
 from ..auth import Blueprint, current_user
 from ..ratelimits import create_per_user
@@ -34,7 +33,7 @@ def place_order(args, site_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, s.OrderPage)
 def my_orders(args):
-    return page_of(orders.my_orders(current_user()), args["page"], args["page_size"])
+    return orders.my_orders(current_user(), args["page"], args["page_size"])
 
 
 @blp.get("/orders/<int:order_id>")

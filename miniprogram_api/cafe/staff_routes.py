@@ -1,6 +1,5 @@
 """Café staff routes: menu items, the order board, order status and canned messages."""
 from backend.cafe import board, menu
-from backend.common.pagination import page_of
 
 from ..auth import Blueprint, current_user
 from ..idempotency import idempotent
@@ -36,7 +35,7 @@ def update_menu_item(args, item_id):
 def order_board(args, site_id):
     """`status=active` (default): paid, accepted and ready orders, oldest first, with the customer's
     communication preference."""
-    page = page_of(board.board(current_user(), site_id, args["status"]), args["page"], args["page_size"])
+    page = board.board(current_user(), site_id, args["status"], args["page"], args["page_size"])
     who = board.customers(page["items"])
     page["items"] = [{**{f: getattr(o, f) for f in BOARD_FIELDS if f != "customer"},
                       "customer": who.get(o.user_id, {"nickname": "", "communication": None})}

@@ -1,5 +1,4 @@
 """Identity routes: login, me, residents, volunteers (API.md "Identity")."""
-from backend.common.pagination import page_of
 from backend.identity import residents, services, volunteers
 
 from ..auth import Blueprint, current_token, current_user
@@ -132,7 +131,7 @@ def volunteer_view(p) -> dict:
 @blp.arguments(s.VolunteerArgs, location="query")
 @blp.response(200, s.VolunteerPage)
 def staff_volunteers(args):
-    page = page_of(volunteers.list_applications(current_user(), args.get("status")), args["page"], args["page_size"])
+    page = volunteers.list_applications(current_user(), args.get("status"), args["page"], args["page_size"])
     page["items"] = [volunteer_view(p) for p in page["items"]]
     return page
 
@@ -150,16 +149,7 @@ def review_volunteer(args, user_id):
 @blp.arguments(s.StaffResidentArgs, location="query")
 @blp.response(200, s.ResidentPage)
 def staff_residents(args):
-    staff = current_user()
-    if "certificate_no" in args:
-        found = residents.find_by_certificate(staff, args["certificate_no"])
-        return {"items": residents.audit_listing(staff, found), "page": 1,
-                "page_size": args["page_size"], "total": len(found)}
-    stmt = residents.staff_residents_query(staff, site_id=args.get("site_id"),
-                                           verification=args.get("verification"), q=args.get("q"))
-    page = page_of(stmt, args["page"], args["page_size"])
-    page["items"] = residents.audit_listing(staff, page["items"])
-    return page
+    return residents.staff_residents(current_user(), **args)
 
 
 @blp.post("/staff/residents")

@@ -1,5 +1,4 @@
 """Notifications: subscribe templates, credits, the in-app inbox (API.md "Notifications")."""
-from backend.common.pagination import page_of
 from backend.notifications import services
 
 from ..auth import Blueprint, current_user
@@ -37,7 +36,7 @@ def accept_subscriptions(args):
 @blp.arguments(s.InboxArgs, location="query")
 @blp.response(200, s.NotificationPage)
 def my_notifications(args):
-    page = page_of(services.inbox(current_user(), args["unread"]), args["page"], args["page_size"])
+    page = services.inbox(current_user(), args["unread"], args["page"], args["page_size"])
     page["items"] = [services.inbox_view(n) for n in page["items"]]
     return page
 

@@ -1,5 +1,4 @@
 """Rehab routes for everyone: services, bookable slots, booking and one's appointments."""
-from backend.common.pagination import page_of
 from backend.rehab import booking, catalog, slots, views
 
 from ..auth import Blueprint, current_user
@@ -14,7 +13,7 @@ blp = Blueprint("rehab", __name__, url_prefix="/api/v1", description="Rehab stat
 @blp.arguments(s.ServiceArgs, location="query")
 @blp.response(200, s.ServicePage)
 def list_services(args):
-    page = page_of(catalog.list_services(args.get("site_id")), args["page"], args["page_size"])
+    page = catalog.list_services(args.get("site_id"), args["page"], args["page_size"])
     page["items"] = [views.service_view(x) for x in page["items"]]
     return page
 
@@ -44,7 +43,7 @@ def book(args):
 @blp.arguments(s.MyAppointmentsArgs, location="query")
 @blp.response(200, s.AppointmentPage)
 def my_appointments(args):
-    page = page_of(booking.my_appointments(current_user(), args["when"]), args["page"], args["page_size"])
+    page = booking.my_appointments(current_user(), args["when"], args["page"], args["page_size"])
     page["items"] = views.appointment_views(page["items"])
     return page
 

@@ -1,4 +1,3 @@
-from backend.common.pagination import page_of
 from backend.sites import services
 
 from ..auth import Blueprint
@@ -11,7 +10,7 @@ blp = Blueprint("sites", __name__, url_prefix="/api/v1", description="Disability
 @blp.arguments(SiteArgs, location="query")
 @blp.response(200, SitePage)
 def list_sites(args):
-    page = page_of(services.list_sites(args.get("kind")), args["page"], args["page_size"])
+    page = services.list_sites(args.get("kind"), args["page"], args["page_size"])
     page["items"] = [site_view(s) for s in page["items"]]
     return page
 
