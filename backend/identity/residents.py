@@ -12,7 +12,7 @@ from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..moderation import check_text
 from ..sites.models import Site
-from .access import linked_resident, require_staff, resident_for_actor, staff_site_ids
+from .access import linked_resident, require_staff, resident_for_actor, resident_known_to, staff_site_ids
 from .certificates import birth_date_of_id, certificate_errors, normalise
 from .models import Resident, ResidentLink, ResidentSite, User
 
@@ -286,7 +286,6 @@ def verify(staff: User, resident_id: int, status: str, note: str, site_id: int |
         raise NotFound()
     scope = staff_site_ids(staff)
     if scope is not None:
-        from .access import resident_known_to
         if not resident_known_to(resident_id, scope):
             raise NotFound()
     if resident.verification != "pending":  # DESIGN: pending → verified | rejected, nothing else

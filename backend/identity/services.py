@@ -14,9 +14,11 @@ from ..extensions import db
 from ..moderation import check_text
 from ..wechat import mp_client
 from ..wechat.errors import WeChatAPIError, WeChatUnavailable
+from ..sites.models import StaffAssignment
 from . import tokens
 from .access import require_admin, staff_roles
 from .models import AuthToken, Resident, ResidentLink, User
+from .residents import erase_resident, resident_view
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +105,6 @@ def managed_resident_ids(user: User) -> list[int]:
 
 def export_me(user: User) -> dict:
     """Every personal record held about the user and the residents they manage (PIPL)."""
-    from .residents import resident_view
     resident_ids = managed_resident_ids(user)
     residents = db.session.scalars(select(Resident).where(Resident.id.in_(resident_ids))).all()
     roles, staff_sites = roles_of(user)
@@ -130,7 +131,6 @@ def delete_me(user: User) -> None:
     Residents only this user managed (and no site registered) are anonymised too;
     anonymous service records stay for statistics.
     """
-    from .residents import erase_resident
     resident_ids = managed_resident_ids(user)
     for fn in privacy.ERASERS:
         fn(user, resident_ids)
@@ -150,7 +150,6 @@ def delete_me(user: User) -> None:
     user.nickname, user.avatar_url, user.preferences = "", "", {}
     user.is_admin = False
     user.deleted_at = utcnow()
-    from ..sites.models import StaffAssignment
     db.session.execute(StaffAssignment.__table__.delete().where(StaffAssignment.user_id == user.id))
     db.session.commit()
 
