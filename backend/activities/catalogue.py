@@ -5,10 +5,11 @@ one activity by id is also readable when `cancelled` (so links in notifications
 still open); a `draft` is seen only by staff of its site and admins.
 """
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from ..common.pagination import page_of
 from ..db import utcnow
@@ -17,8 +18,8 @@ from ..extensions import db
 from ..identity.access import require_staff, staff_site_ids
 from ..identity.models import User
 from ..sites.services import site_timezone
-from .models import PUBLIC_STATUSES, Activity
-from .views import activity_views, waitlist_length_column
+from .models import PUBLIC_STATUSES, Activity, Signup
+from .views import activity_views
 
 
 def _zone(site_id: int | None) -> ZoneInfo:
@@ -49,14 +50,68 @@ def _filtered(stmt, *, site_id, from_, to, category, has_seats):
     return stmt.order_by(Activity.starts_at, Activity.id)
 
 
+# The public listing is the hottest read of the product (bench/), so it is one Core statement per
+# combination of filters, built once per process: the page of rows (plain columns, no ORM objects),
+# the total, and waitlist lengths only for the page's rows, in one round trip.
+_PUBLIC = Activity.__table__
+_PAGE_COLUMNS = [c for c in _PUBLIC.c if c.name in (
+    "id", "site_id", "title", "description", "category", "starts_at", "ends_at", "location", "capacity",
+    "seats_taken", "volunteer_capacity", "volunteer_seats_taken", "signup_opens_at", "signup_closes_at",
+    "status", "accessibility", "eligible_categories", "cover_url", "cancel_reason")]
+
+
+@lru_cache(maxsize=64)
+def _listing_statement(site: bool, from_: bool, to: bool, upcoming: bool, category: bool, has_seats):
+    t = _PUBLIC
+    conditions = [t.c.status.in_(PUBLIC_STATUSES)]
+    if site:
+        conditions.append(t.c.site_id == bindparam("site_id"))
+    if from_:
+        conditions.append(t.c.starts_at >= bindparam("from_", type_=t.c.starts_at.type))
+    if to:
+        conditions.append(t.c.starts_at < bindparam("until", type_=t.c.starts_at.type))
+    if upcoming:  # by default: what is still ahead or under way
+        conditions.append(t.c.ends_at >= bindparam("now", type_=t.c.ends_at.type))
+    if category:
+        conditions.append(t.c.category == bindparam("category"))
+    if has_seats is True:
+        conditions += [t.c.status == "published", t.c.seats_taken < t.c.capacity]
+    elif has_seats is False:
+        conditions.append(t.c.seats_taken >= t.c.capacity)
+    page = (select(*_PAGE_COLUMNS).where(*conditions)
+            .order_by(t.c.starts_at, t.c.id).limit(bindparam("limit")).offset(bindparam("offset"))
+            .subquery("page"))
+    signups = Signup.__table__
+    waiting = (select(func.count()).select_from(signups)
+               .where(signups.c.activity_id == page.c.id, signups.c.role == "participant",
+                      signups.c.status == "waitlisted")
+               .scalar_subquery())  # index ix_activity_signups_queue, one probe per row of the page
+    # The total as an uncorrelated subquery: evaluated once, from the indexes alone (a window count
+    # over the page query would read every matching row: 4 ms instead of 0.8 at 5,000 matches).
+    count = select(func.count()).select_from(t).where(*conditions)
+    listing = (select(page, waiting.label("waitlist_length"), count.scalar_subquery().label("total"))
+               .order_by(page.c.starts_at, page.c.id))
+    return listing, count
+
+
 def list_activities(viewer: User | None, *, page: int, page_size: int, site_id=None, from_=None, to=None,
                     category=None, has_seats=None) -> dict:
-    stmt = _filtered(select(Activity, waitlist_length_column()).where(Activity.status.in_(PUBLIC_STATUSES)),
-                     site_id=site_id, from_=from_, to=to, category=category, has_seats=has_seats)
-    result = page_of(stmt, page, page_size, scalars=False)
-    rows = result["items"]
-    result["items"] = activity_views([a for a, _ in rows], viewer, {a.id: n for a, n in rows})
-    return result
+    zone = _zone(site_id)
+    listing, count = _listing_statement(site_id is not None, from_ is not None, to is not None,
+                                        from_ is None and to is None, bool(category), has_seats)
+    params = {"site_id": site_id, "category": category, "now": utcnow(),
+              "from_": _day_start(from_, zone) if from_ is not None else None,
+              "until": _day_start(to + timedelta(days=1), zone) if to is not None else None,
+              "limit": page_size, "offset": (page - 1) * page_size}
+    rows = db.session.execute(listing, params).all()
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:  # past the last page: the total has no row to ride on
+        total = db.session.scalar(count, params)
+    items = activity_views(rows, viewer, {r.id: r.waitlist_length for r in rows})
+    return {"items": items, "page": page, "page_size": page_size, "total": total}
 
 
 def can_manage(user: User | None, activity: Activity) -> bool:

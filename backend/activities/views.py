@@ -21,14 +21,6 @@ def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
 _UNSET = object()
 
 
-def waitlist_length_column():
-    """Participant groups waiting for the activity of the row: a correlated count, so a listing gets
-    its waitlist lengths in the page query itself (index ix_activity_signups_queue)."""
-    return (select(func.count()).select_from(Signup)
-            .where(Signup.activity_id == Activity.id, Signup.role == "participant", Signup.status == "waitlisted")
-            .correlate(Activity).scalar_subquery().label("waitlist_length"))
-
-
 def signup_view(signup: Signup, resident_name: str | None = None, position=_UNSET) -> dict:
     """`position`: the waitlist place when the caller fetched it in a batch (`waitlist_positions`)."""
     if position is _UNSET:
@@ -81,7 +73,8 @@ def activity_view(activity: Activity, waiting: int, mine: list[dict] | None = No
 
 def activity_views(activities: list[Activity], viewer: User | None,
                    waiting: dict[int, int] | None = None) -> list[dict]:
-    """`waiting`: waitlist lengths when the caller selected them already (`waitlist_length_column`)."""
+    """`activities`: ORM objects or rows with their columns. `waiting`: waitlist lengths when the
+    caller selected them already (the public listing does, in its page query)."""
     ids = [a.id for a in activities]
     if waiting is None:
         waiting = waitlist_lengths(ids)

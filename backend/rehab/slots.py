@@ -1,7 +1,8 @@
 """Which slots are bookable: the public listing and the same rule at booking time."""
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..db import utcnow
 from ..errors import Invalid, NotFound
@@ -9,6 +10,7 @@ from ..extensions import db
 from ..sites.models import Site
 from . import rules
 from .models import RehabService, RehabSlot, Therapist
+from .views import slot_row_view
 
 MAX_RANGE_DAYS = 62
 
@@ -29,15 +31,29 @@ def window_problem(slot: RehabSlot, site: Site, now: datetime, *, as_staff: bool
     return None
 
 
-def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[Site, list]:
-    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens:
-    rows of (id, starts_at, ends_at, capacity, booked, therapist_id, therapist_name)."""
-    # The service and its site in one statement (the listing is the hottest rehab read).
-    row = db.session.execute(select(RehabService, Site).join(Site, Site.id == RehabService.site_id)
-                             .where(RehabService.id == service_id)).first()
-    if row is None or not row[0].active:  # as get_service(public=True)
+# The listing is the hottest rehab read (bench/): Core statements built once, plain rows, no ORM objects.
+_services, _sites, _slots, _therapists = (RehabService.__table__, Site.__table__, RehabSlot.__table__,
+                                          Therapist.__table__)
+# The service with what the calendar rules read of its site (rules.* take it as they take a Site).
+_SERVICE_SITE = (select(_services.c.active, _sites.c.id, _sites.c.timezone, _sites.c.rules, _sites.c.opening_hours)
+                 .join(_sites, _sites.c.id == _services.c.site_id).where(_services.c.id == bindparam("service_id")))
+_OPEN_SLOTS = (select(_slots.c.id, _slots.c.starts_at, _slots.c.ends_at, _slots.c.capacity, _slots.c.booked,
+                      _therapists.c.id.label("therapist_id"), _therapists.c.name.label("therapist_name"))
+               .join(_therapists, _therapists.c.id == _slots.c.therapist_id)
+               .where(_slots.c.service_id == bindparam("service_id"), _slots.c.status == "open",
+                      _slots.c.booked < _slots.c.capacity,
+                      _slots.c.starts_at >= bindparam("earliest", type_=_slots.c.starts_at.type),
+                      _slots.c.starts_at < bindparam("until", type_=_slots.c.starts_at.type))
+               .order_by(_slots.c.starts_at, _slots.c.therapist_id))
+
+
+def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[ZoneInfo, list[dict]]:
+    """Open slots with room, inside the horizon, after the minimum notice, on days the site opens, as
+    `views.slot_row_view`s; with the site's zone they are written in."""
+    site = db.session.execute(_SERVICE_SITE, {"service_id": service_id}).first()
+    if site is None or not site.active:  # as get_service(public=True)
         raise NotFound()
-    service, site = row
+    zone = rules.zone(site)
     now = utcnow()
     today, horizon = rules.local_date(now, site), rules.last_bookable_day(site, now)
     first = first or today
@@ -48,22 +64,15 @@ def bookable_slots(service_id: int, first: date | None, last: date | None) -> tu
         raise Invalid(fields={"to": [f"查询范围不能超过 {MAX_RANGE_DAYS} 天"]})
     first, last = max(first, today), min(last, horizon)
     if last < first:
-        return site, []
+        return zone, []
     earliest = max(now + timedelta(hours=rules.rule(site, "min_notice_hours")), rules.day_start(first, site))
     until = rules.day_start(last + timedelta(days=1), site)
     closed = rules.closed_days(site.id, first, last)
-    # Plain rows, not ORM objects: a 14-day listing has ~100 slots and this is the hottest rehab read.
-    slots = db.session.execute(select(
-        RehabSlot.id, RehabSlot.starts_at, RehabSlot.ends_at, RehabSlot.capacity, RehabSlot.booked,
-        Therapist.id.label("therapist_id"), Therapist.name.label("therapist_name"),
-    ).join(Therapist, Therapist.id == RehabSlot.therapist_id).where(
-        RehabSlot.service_id == service.id, RehabSlot.status == "open",
-        RehabSlot.booked < RehabSlot.capacity,
-        RehabSlot.starts_at >= earliest, RehabSlot.starts_at < until,
-    ).order_by(RehabSlot.starts_at, RehabSlot.therapist_id)).all()
+    open_days = rules.open_weekdays(site)
     out = []
-    for slot in slots:
-        day = rules.local_date(slot.starts_at, site)
-        if day not in closed and rules.is_open_on(site, day):
-            out.append(slot)
-    return site, out
+    for row in db.session.execute(_OPEN_SLOTS, {"service_id": service_id, "earliest": earliest, "until": until}):
+        view = slot_row_view(row, zone)
+        day = view["starts_at"].date()
+        if day not in closed and (open_days is None or day.isoweekday() in open_days):
+            out.append(view)
+    return zone, out

@@ -1,4 +1,6 @@
 """Plain dicts of rehab objects as API.md shows them; instants in the site's zone."""
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -27,9 +29,9 @@ def service_view(s: RehabService) -> dict:
             "active": s.active}
 
 
-def slot_row_view(row, site: Site) -> dict:
+def slot_row_view(row, zone: ZoneInfo) -> dict:
     """A bookable slot (a row of `slots.bookable_slots`, not an ORM object), in the site's zone."""
-    return {"id": row.id, "starts_at": rules.local(row.starts_at, site), "ends_at": rules.local(row.ends_at, site),
+    return {"id": row.id, "starts_at": row.starts_at.astimezone(zone), "ends_at": row.ends_at.astimezone(zone),
             "therapist": {"id": row.therapist_id, "name": row.therapist_name},
             "capacity": row.capacity, "remaining": max(row.capacity - row.booked, 0)}
 

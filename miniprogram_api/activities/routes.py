@@ -2,6 +2,7 @@
 from backend.activities import attendance, catalogue, signups
 
 from ..auth import Blueprint, current_user, optional_user
+from ..common import json_response
 from ..idempotency import idempotent
 from ..ratelimits import create_per_user
 from . import schemas as s
@@ -14,7 +15,7 @@ blp = Blueprint("activities", __name__, url_prefix="/api/v1",
 @blp.arguments(s.ActivityArgs, location="query")
 @blp.response(200, s.ActivityPage)
 def list_activities(args):
-    return catalogue.list_activities(optional_user(), **args)
+    return json_response(catalogue.list_activities(optional_user(), **args))
 
 
 @blp.get("/activities/<int:activity_id>")

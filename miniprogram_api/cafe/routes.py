@@ -3,7 +3,7 @@ from backend.cafe import menu, orders
 
 from ..auth import Blueprint, current_user
 from ..ratelimits import create_per_user
-from ..common import PageArgs
+from ..common import PageArgs, json_response
 from ..idempotency import idempotent
 from . import schemas as s
 
@@ -13,7 +13,7 @@ blp = Blueprint("cafe", __name__, url_prefix="/api/v1", description="Sign-langua
 @blp.get("/cafes/<int:site_id>/menu")
 @blp.response(200, s.MenuOut)
 def get_menu(site_id):
-    return {"categories": menu.menu(site_id)}
+    return json_response({"categories": menu.menu(site_id)})
 
 
 @blp.post("/cafes/<int:site_id>/orders")

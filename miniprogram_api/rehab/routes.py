@@ -2,6 +2,7 @@
 from backend.rehab import booking, catalog, slots, views
 
 from ..auth import Blueprint, current_user
+from ..common import json_response
 from ..idempotency import idempotent
 from ..ratelimits import create_per_user
 from . import schemas as s
@@ -23,8 +24,8 @@ def list_services(args):
 @blp.response(200, s.SlotOut(many=True))
 def list_slots(args, service_id):
     """Bookable slots only; `from`/`to` are local dates of the site (default: today to the horizon)."""
-    site, found = slots.bookable_slots(service_id, args.get("from_"), args.get("to"))
-    return [views.slot_row_view(x, site) for x in found]
+    zone, found = slots.bookable_slots(service_id, args.get("from_"), args.get("to"))
+    return json_response(found, zone=zone)
 
 
 @blp.post("/appointments")
