@@ -1,5 +1,5 @@
 """Plain dicts of rehab objects as API.md shows them; instants in the site's zone."""
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -29,11 +29,12 @@ def service_view(s: RehabService) -> dict:
             "active": s.active}
 
 
-def slot_row_view(row, zone: ZoneInfo) -> dict:
-    """A bookable slot (a row of `slots.bookable_slots`, not an ORM object), in the site's zone."""
-    return {"id": row.id, "starts_at": row.starts_at.astimezone(zone), "ends_at": row.ends_at.astimezone(zone),
-            "therapist": {"id": row.therapist_id, "name": row.therapist_name},
-            "capacity": row.capacity, "remaining": max(row.capacity - row.booked, 0)}
+def slot_view(slot_id: int, starts_at: datetime, ends_at: datetime, capacity: int, booked: int,
+              therapist_id: int, therapist_name: str) -> dict:
+    """A bookable slot (from the columns `slots.bookable_slots` selects), times already in the site's zone."""
+    return {"id": slot_id, "starts_at": starts_at, "ends_at": ends_at,
+            "therapist": {"id": therapist_id, "name": therapist_name},
+            "capacity": capacity, "remaining": max(capacity - booked, 0)}
 
 
 def appointment_view(a: Appointment) -> dict:
