@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 
 from ..common.pagination import page_of
+from ..common.reads import read_rows
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -103,13 +104,13 @@ def list_activities(viewer: User | None, *, page: int, page_size: int, site_id=N
               "from_": _day_start(from_, zone) if from_ is not None else None,
               "until": _day_start(to + timedelta(days=1), zone) if to is not None else None,
               "limit": page_size, "offset": (page - 1) * page_size}
-    rows = db.session.execute(listing, params).all()
+    rows = read_rows(listing, params)
     if rows:
         total = rows[0].total
     elif page == 1:
         total = 0
     else:  # past the last page: the total has no row to ride on
-        total = db.session.scalar(count, params)
+        total = read_rows(count, params)[0][0]
     items = activity_views(rows, viewer, {r.id: r.waitlist_length for r in rows})
     return {"items": items, "page": page, "page_size": page_size, "total": total}
 

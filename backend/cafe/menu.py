@@ -2,6 +2,7 @@
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..common.reads import read_rows
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..identity.access import require_staff
@@ -43,7 +44,7 @@ _MENU = _menu_statement()
 def menu(site_id: int) -> list[dict]:
     """Categories in order, each with its items as API.md's MenuItem (unavailable ones too: the app
     greys them out); 404 unless the site is a café."""
-    rows = db.session.execute(_MENU, {"site_id": site_id}).all()
+    rows = read_rows(_MENU, {"site_id": site_id})
     if not rows or rows[0].kind != "cafe":
         raise NotFound()
     categories: list[dict] = []

@@ -2,8 +2,9 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
+from ..common.reads import autocommit_connection
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -57,10 +58,15 @@ _OPEN_SLOTS = (select(_slots.c.id, _slots.c.starts_at, _slots.c.ends_at, _slots.
 def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[ZoneInfo, list[dict]]:
     """Open slots with room, inside the horizon, after the minimum notice, on days the site opens, as
     `views.slot_view`s; with the site's zone they are written in."""
-    now = utcnow()
+    with autocommit_connection() as conn:  # two reads; they need not share a snapshot
+        return _bookable(conn, service_id, first, last, utcnow())
+
+
+def _bookable(conn: Connection, service_id: int, first: date | None, last: date | None,
+              now: datetime) -> tuple[ZoneInfo, list[dict]]:
     # A day before any local date the window can start on (local today is UTC today ± 1).
     closed_from = min(first or now.date(), now.date()) - timedelta(days=2)
-    rows = db.session.execute(_SERVICE_SITE, {"service_id": service_id, "closed_from": closed_from}).all()
+    rows = conn.execute(_SERVICE_SITE, {"service_id": service_id, "closed_from": closed_from}).all()
     if not rows or not rows[0].active:  # as get_service(public=True)
         raise NotFound()
     site = rows[0]
@@ -82,7 +88,7 @@ def bookable_slots(service_id: int, first: date | None, last: date | None) -> tu
     out = []
     # All rows at once and unpacked (a 14-day listing has ~100): fetching one by one and reading Row
     # attributes by name cost more than building the views.
-    for slot_id, starts_at, ends_at, capacity, booked, therapist_id, therapist_name in db.session.execute(
+    for slot_id, starts_at, ends_at, capacity, booked, therapist_id, therapist_name in conn.execute(
             _OPEN_SLOTS, {"service_id": service_id, "earliest": earliest, "until": until}).all():
         starts_at = starts_at.astimezone(zone)
         day = starts_at.date()
