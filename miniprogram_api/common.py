@@ -1,5 +1,5 @@
 """Schemas and fields every resource uses: local datetimes, pages, the error envelope."""
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import marshmallow as ma
@@ -87,22 +87,26 @@ class ErrorSchema(Schema):
 
 
 
-def json_response(data, zone: ZoneInfo | None = None) -> Response:
-    """`data` as the body, written by orjson without a schema dump; datetimes as LocalDateTime writes
-    them (in `zone`, default the site zone). Only for the hottest public reads (activity list, slots,
-    menu): their services build exactly the documented fields, the route keeps `@blp.response` for
-    the OpenAPI document, and tests compare each body with that schema's dump. Marshmallow's dump
-    was a third of their time (bench/README.md)."""
-    zone = zone or site_zone()
+def json_response(data, *, localised: bool = False) -> Response:
+    """`data` as the body, written by orjson without a schema dump. Only for the hottest public reads
+    (activity list, slots, menu): their services build exactly the documented fields, the route
+    keeps `@blp.response` for the OpenAPI document, and tests compare each body with that schema's
+    dump. Marshmallow's dump was a third of their time (bench/README.md).
 
-    def default(value):
-        if isinstance(value, datetime):
-            return value.astimezone(zone).isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    Datetimes are written as LocalDateTime writes them, in the site zone; `localised=True` when the
+    service has already put them in the zone to show (rehab's views do), so they are written as they are.
+    """
+    if localised:
+        body = orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)  # the newline as Flask's jsonify writes it
+    else:
+        zone = site_zone()
 
-    # PASSTHROUGH: datetimes go through `default` (orjson would write them in their own zone);
-    # the newline as Flask's jsonify writes it.
-    body = orjson.dumps(data, default=default, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_APPEND_NEWLINE)
+        def default(value):
+            if isinstance(value, datetime):
+                return value.astimezone(zone).isoformat()
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+        # PASSTHROUGH: datetimes go through `default` (orjson would write them in their own zone).
+        body = orjson.dumps(data, default=default,
+                            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_APPEND_NEWLINE)
     return Response(body, mimetype="application/json")

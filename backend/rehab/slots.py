@@ -1,6 +1,5 @@
 """Which slots are bookable: the public listing and the same rule at booking time."""
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, select
 
@@ -55,15 +54,15 @@ _OPEN_SLOTS = (select(_slots.c.id, _slots.c.starts_at, _slots.c.ends_at, _slots.
                .order_by(_slots.c.starts_at, _slots.c.therapist_id))
 
 
-def bookable_slots(service_id: int, first: date | None, last: date | None) -> tuple[ZoneInfo, list[dict]]:
+def bookable_slots(service_id: int, first: date | None, last: date | None) -> list[dict]:
     """Open slots with room, inside the horizon, after the minimum notice, on days the site opens, as
-    `views.slot_view`s; with the site's zone they are written in."""
+    `views.slot_view`s (times in the site's zone)."""
     with autocommit_connection() as conn:  # two reads; they need not share a snapshot
         return _bookable(conn, service_id, first, last, utcnow())
 
 
 def _bookable(conn: Connection, service_id: int, first: date | None, last: date | None,
-              now: datetime) -> tuple[ZoneInfo, list[dict]]:
+              now: datetime) -> list[dict]:
     # A day before any local date the window can start on (local today is UTC today ± 1).
     closed_from = min(first or now.date(), now.date()) - timedelta(days=2)
     rows = conn.execute(_SERVICE_SITE, {"service_id": service_id, "closed_from": closed_from}).all()
@@ -81,7 +80,7 @@ def _bookable(conn: Connection, service_id: int, first: date | None, last: date 
         raise Invalid(fields={"to": [f"查询范围不能超过 {MAX_RANGE_DAYS} 天"]})
     first, last = max(first, today), min(last, horizon)
     if last < first:
-        return zone, []
+        return []
     earliest = max(now + timedelta(hours=rules.rule(site, "min_notice_hours")), rules.day_start(first, site))
     until = rules.day_start(last + timedelta(days=1), site)
     open_days = rules.open_weekdays(site)
@@ -95,4 +94,4 @@ def _bookable(conn: Connection, service_id: int, first: date | None, last: date 
         if day not in closed and (open_days is None or day.isoweekday() in open_days):
             out.append(slot_view(slot_id, starts_at, ends_at.astimezone(zone), capacity, booked,
                                  therapist_id, therapist_name))
-    return zone, out
+    return out

@@ -24,8 +24,7 @@ def list_services(args):
 @blp.response(200, s.SlotOut(many=True))
 def list_slots(args, service_id):
     """Bookable slots only; `from`/`to` are local dates of the site (default: today to the horizon)."""
-    zone, found = slots.bookable_slots(service_id, args.get("from_"), args.get("to"))
-    return json_response(found, zone=zone)
+    return json_response(slots.bookable_slots(service_id, args.get("from_"), args.get("to")), localised=True)
 
 
 @blp.post("/appointments")
