@@ -9,7 +9,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 
 from ..common.pagination import page_of
 from ..common.reads import read_rows
@@ -64,7 +64,8 @@ _PAGE_COLUMNS = [c for c in _PUBLIC.c if c.name in (
 @lru_cache(maxsize=64)
 def _listing_statement(site: bool, from_: bool, to: bool, upcoming: bool, category: bool, has_seats):
     t = _PUBLIC
-    conditions = [t.c.status.in_(PUBLIC_STATUSES)]
+    # The statuses inline: an expanding IN of bound values is re-rendered on every execution.
+    conditions = [t.c.status.in_([literal_column(f"'{status}'") for status in PUBLIC_STATUSES])]
     if site:
         conditions.append(t.c.site_id == bindparam("site_id"))
     if from_:
