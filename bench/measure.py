@@ -77,6 +77,8 @@ end
                   get_script('pick = function() return "/bench/hello" end'), ""),
         "select20": ("GET /bench/select20 (ceiling: bare SELECT of 20 rows + json)",
                      get_script('pick = function() return "/bench/select20" end'), ""),
+        "select20_ac": ("GET /bench/select20-autocommit (the same SELECT on the listings' autocommit read path)",
+                        get_script('pick = function() return "/bench/select20-autocommit" end'), ""),
         "activities": (f"GET /activities?site_id=2..20&from={d(0)}&to={d(29)} (page of 20)",
                        get_script(f'pick = function() return "/api/v1/activities?site_id=" .. math.random'
                                   f'({homes[0]}, {homes[1]}) .. "&from={d(0)}&to={d(29)}&page_size=20" end'),
@@ -167,15 +169,17 @@ def burst_outcome(db_url: str) -> dict:
 
 
 def table(rows: list[dict], ceilings: dict[str, dict]) -> str:
-    head = ("| scenario | req/s (each round) | p50 ms | p99 ms | non-2xx | ratio to ceiling |\n"
-            "|---|---:|---:|---:|---:|---|\n")
+    head = ("| scenario | req/s (each round) | p50 ms | p99 ms | non-2xx | ratio to ceiling | ratio to select20_ac |\n"
+            "|---|---:|---:|---:|---:|---|---|\n")
     out = []
+    same_path = ceilings.get("select20_ac")
     for r in rows:
         ceiling = ceilings.get(r["ceiling"]) if r["ceiling"] else None
         ratio = f"{r['rps'] / ceiling['rps']:.2f} × {r['ceiling']}" if ceiling else "—"
+        ratio_ac = f"{r['rps'] / same_path['rps']:.2f}" if ceiling and same_path else "—"
         rounds = "/".join(str(x) for x in r.get("rounds_rps", []))
         out.append(f"| {r['desc']} | {r['rps']:.0f} ({rounds}) | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
-                   f"{r['non2xx'] + r['socket_errors']} | {ratio} |")
+                   f"{r['non2xx'] + r['socket_errors']} | {ratio} | {ratio_ac} |")
     return head + "\n".join(out) + "\n"
 
 
