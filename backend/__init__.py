@@ -53,10 +53,13 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from .common.reads import create_read_engine
     db.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        create_read_engine(app)
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             _tune_sqlite(db.engine)
+            _tune_sqlite(app.extensions["read_engine"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")

@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 
 from backend.activities.models import Activity, Signup
 from backend.cafe.models import MenuCategory, MenuItem, Order, OrderItem
+from backend.common.reads import read_engine
 from backend.db import utcnow
 from backend.extensions import db
 from backend.identity.models import User
@@ -35,12 +36,14 @@ def counting():
     def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
+    engines = [db.engine, read_engine()]  # the session's and the public listings' (backend/common/reads.py)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", before)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before)
 
 
 LAST: dict[str, list[str]] = {}
