@@ -33,47 +33,21 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def _filtered(stmt, *, site_id, from_, to, category, has_seats):
-    zone = _zone(site_id)
-    if site_id is not None:
-        stmt = stmt.where(Activity.site_id == site_id)
-    if from_ is not None:
-        stmt = stmt.where(Activity.starts_at >= _day_start(from_, zone))
-    if to is not None:
-        stmt = stmt.where(Activity.starts_at < _day_start(to + timedelta(days=1), zone))
-    if from_ is None and to is None:
-        stmt = stmt.where(Activity.ends_at >= utcnow())  # by default: what is still ahead or under way
-    if category:
-        stmt = stmt.where(Activity.category == category)
-    if has_seats is True:
-        stmt = stmt.where(Activity.status == "published", Activity.seats_taken < Activity.capacity)
-    elif has_seats is False:
-        stmt = stmt.where(Activity.seats_taken >= Activity.capacity)
-    return stmt.order_by(Activity.starts_at, Activity.id)
+_TABLE = Activity.__table__
 
 
-# The public listing is the hottest read of the product (bench/), so it is one Core statement per
-# combination of filters, built once per process: the page of rows (plain columns, no ORM objects),
-# the total, and waitlist lengths only for the page's rows, in one round trip.
-_PUBLIC = Activity.__table__
-_PAGE_COLUMNS = [c for c in _PUBLIC.c if c.name in (
-    "id", "site_id", "title", "description", "category", "starts_at", "ends_at", "location", "capacity",
-    "seats_taken", "volunteer_capacity", "volunteer_seats_taken", "signup_opens_at", "signup_closes_at",
-    "status", "accessibility", "eligible_categories", "cover_url", "cancel_reason")]
-
-
-@lru_cache(maxsize=64)
-def _listing_statement(site: bool, from_: bool, to: bool, upcoming: bool, category: bool, has_seats):
-    t = _PUBLIC
-    # The statuses inline: an expanding IN of bound values is re-rendered on every execution.
-    conditions = [t.c.status.in_([literal_column(f"'{status}'") for status in PUBLIC_STATUSES])]
+def _conditions(*, site: bool, from_: bool, to: bool, category: bool, has_seats: bool | None) -> list:
+    """The listings' filters over the activities table, as bound parameters `_filter_params` fills
+    (so the public listing builds each combination once). Without dates: what is ahead or under way."""
+    t = _TABLE
+    conditions = []
     if site:
         conditions.append(t.c.site_id == bindparam("site_id"))
     if from_:
         conditions.append(t.c.starts_at >= bindparam("from_", type_=t.c.starts_at.type))
     if to:
         conditions.append(t.c.starts_at < bindparam("until", type_=t.c.starts_at.type))
-    if upcoming:  # by default: what is still ahead or under way
+    if not from_ and not to:
         conditions.append(t.c.ends_at >= bindparam("now", type_=t.c.ends_at.type))
     if category:
         conditions.append(t.c.category == bindparam("category"))
@@ -81,6 +55,32 @@ def _listing_statement(site: bool, from_: bool, to: bool, upcoming: bool, catego
         conditions += [t.c.status == "published", t.c.seats_taken < t.c.capacity]
     elif has_seats is False:
         conditions.append(t.c.seats_taken >= t.c.capacity)
+    return conditions
+
+
+def _filter_params(site_id: int | None, from_: date | None, to: date | None, category: str | None) -> dict:
+    """`from`/`to` are the site's local days (the default zone's without a site)."""
+    zone = _zone(site_id)
+    return {"site_id": site_id, "category": category, "now": utcnow(),
+            "from_": _day_start(from_, zone) if from_ is not None else None,
+            "until": _day_start(to + timedelta(days=1), zone) if to is not None else None}
+
+
+# The public listing is the hottest read of the product (bench/), so it is one Core statement per
+# combination of filters, built once per process: the page of rows (plain columns, no ORM objects),
+# the total, and waitlist lengths only for the page's rows, in one round trip.
+_PAGE_COLUMNS = [c for c in _TABLE.c if c.name in (
+    "id", "site_id", "title", "description", "category", "starts_at", "ends_at", "location", "capacity",
+    "seats_taken", "volunteer_capacity", "volunteer_seats_taken", "signup_opens_at", "signup_closes_at",
+    "status", "accessibility", "eligible_categories", "cover_url", "cancel_reason")]
+
+
+@lru_cache(maxsize=64)
+def _listing_statement(site: bool, from_: bool, to: bool, category: bool, has_seats: bool | None):
+    t = _TABLE
+    # The statuses inline: an expanding IN of bound values is re-rendered on every execution.
+    conditions = [t.c.status.in_([literal_column(f"'{status}'") for status in PUBLIC_STATUSES]),
+                  *_conditions(site=site, from_=from_, to=to, category=category, has_seats=has_seats)]
     page = (select(*_PAGE_COLUMNS).where(*conditions)
             .order_by(t.c.starts_at, t.c.id).limit(bindparam("limit")).offset(bindparam("offset"))
             .subquery("page"))
@@ -99,13 +99,9 @@ def _listing_statement(site: bool, from_: bool, to: bool, upcoming: bool, catego
 
 def list_activities(viewer: User | None, *, page: int, page_size: int, site_id=None, from_=None, to=None,
                     category=None, has_seats=None) -> dict:
-    zone = _zone(site_id)
-    listing, count = _listing_statement(site_id is not None, from_ is not None, to is not None,
-                                        from_ is None and to is None, bool(category), has_seats)
-    params = {"site_id": site_id, "category": category, "now": utcnow(),
-              "from_": _day_start(from_, zone) if from_ is not None else None,
-              "until": _day_start(to + timedelta(days=1), zone) if to is not None else None,
-              "limit": page_size, "offset": (page - 1) * page_size}
+    listing, count = _listing_statement(site_id is not None, from_ is not None, to is not None, bool(category),
+                                        has_seats)
+    params = {**_filter_params(site_id, from_, to, category), "limit": page_size, "offset": (page - 1) * page_size}
     rows = read_rows(listing, params)
     if rows:
         total = rows[0].total
@@ -149,7 +145,9 @@ def staff_list(staff: User, *, page: int, page_size: int, site_id=None, status=N
         stmt = stmt.where(Activity.site_id.in_(scope))
     if status:
         stmt = stmt.where(Activity.status == status)
-    stmt = _filtered(stmt, site_id=site_id, from_=from_, to=to, category=None, has_seats=None)
+    stmt = (stmt.where(*_conditions(site=site_id is not None, from_=from_ is not None, to=to is not None,
+                                    category=False, has_seats=None))
+            .order_by(Activity.starts_at, Activity.id).params(_filter_params(site_id, from_, to, None)))
     result = page_of(stmt, page, page_size)
     result["items"] = activity_views(result["items"], None)
     return result

@@ -6,7 +6,7 @@ stored in UTC. All conversions go through zoneinfo so a zone with DST would stil
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..sites.models import Site
@@ -72,11 +72,6 @@ def is_open_on(site: Site, day: date) -> bool:
     return days is None or day.isoweekday() in days
 
 
-_CLOSURES = Closure.__table__
-_CLOSED_DAYS = select(_CLOSURES.c.day).where(  # built once: the slot listing reads it on every request
-    _CLOSURES.c.site_id == bindparam("site_id"), _CLOSURES.c.day >= bindparam("first", type_=_CLOSURES.c.day.type),
-    _CLOSURES.c.day <= bindparam("last", type_=_CLOSURES.c.day.type))
-
-
 def closed_days(site_id: int, first: date, last: date) -> set[date]:
-    return set(db.session.scalars(_CLOSED_DAYS, {"site_id": site_id, "first": first, "last": last}))
+    return set(db.session.scalars(select(Closure.day).where(
+        Closure.site_id == site_id, Closure.day >= first, Closure.day <= last)))

@@ -6,7 +6,6 @@ from sqlalchemy import Connection, bindparam, select
 from ..common.reads import autocommit_connection
 from ..db import utcnow
 from ..errors import Invalid, NotFound
-from ..extensions import db
 from ..sites.models import Site
 from . import rules
 from .models import Closure, RehabService, RehabSlot, Therapist
@@ -91,7 +90,7 @@ def _bookable(conn: Connection, service_id: int, first: date | None, last: date 
             _OPEN_SLOTS, {"service_id": service_id, "earliest": earliest, "until": until}).all():
         starts_at = starts_at.astimezone(zone)
         day = starts_at.date()
-        if day not in closed and (open_days is None or day.isoweekday() in open_days):
+        if day not in closed and (open_days is None or day.isoweekday() in open_days):  # rules.is_open_on
             out.append(slot_view(slot_id, starts_at, ends_at.astimezone(zone), capacity, booked,
                                  therapist_id, therapist_name))
     return out

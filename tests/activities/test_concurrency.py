@@ -19,6 +19,7 @@ from backend.extensions import db
 from backend.identity import tokens
 from backend.identity.models import Resident, ResidentLink, User
 
+from .. import racing
 from .conftest import make_activity, minutes_total, reload, signup_row
 
 pytestmark = pytest.mark.postgres
@@ -44,27 +45,7 @@ def families(n: int, tag: str) -> list[tuple[str, int]]:
 
 
 def fire(app, calls: list[tuple[str, str, str, dict | None]]) -> list[requests.Response | Exception]:
-    """Run every (method, path, token, body) in its own thread, all released at once by a Barrier."""
-    base = app.config["LIVE_URL"] + "/api/v1"
-    barrier = threading.Barrier(len(calls))
-    gate = threading.BoundedSemaphore(INFLIGHT or len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, method, path, token, body):
-        barrier.wait()
-        with gate:
-            try:
-                results[i] = requests.request(method, base + path, json=body, timeout=120,
-                                              headers={"Authorization": f"Bearer {token}"})
-            except Exception as e:  # noqa: BLE001 (reported by the test, never hidden)
-                results[i] = e
-
-    threads = [threading.Thread(target=run, args=(i, *c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    return racing.fire(app, calls, inflight=INFLIGHT)
 
 
 def assert_no_errors(results):

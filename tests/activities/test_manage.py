@@ -1,5 +1,6 @@
 """Staff create, edit, publish, cancel and complete activities; capacity rules."""
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -188,3 +189,25 @@ def test_completion_closes_out_waitlist_and_unmarked_seats(world):
     db.session.commit()
     assert world.staff.post(f"/staff/activities/{a.id}/complete").status_code == 200
     assert signup_row(s1).status == "no_show" and signup_row(s2).status == "cancelled"
+
+
+def test_staff_listing_filters_share_the_public_rules(world):
+    """`/staff/activities` filters as the public listing does (site days, the default 'ahead or under
+    way' window) and adds drafts, status and the staff member's own sites."""
+    draft = make_activity(world.home, status="draft", starts_in=timedelta(days=1))
+    later = make_activity(world.home, title="远", starts_in=timedelta(days=20))
+    past = make_activity(world.home, title="上月", status="completed", starts_in=timedelta(days=-30))
+    make_activity(world.other, title="别处", starts_in=timedelta(days=1))
+
+    def ids(query=""):
+        r = world.staff.get(f"/staff/activities{query}")
+        assert r.status_code == 200, r.get_json()
+        return [x["id"] for x in r.get_json()["items"]], r.get_json()["total"]
+
+    assert ids() == ([draft.id, later.id], 2)  # default: ahead or under way, own site only
+    assert ids("?status=draft") == ([draft.id], 1)
+    today = utcnow().astimezone(ZoneInfo(world.home.timezone)).date()
+    assert ids(f"?from={today - timedelta(days=31)}&to={today}") == ([past.id], 1)  # the site's days
+    assert ids(f"?from={today + timedelta(days=2)}") == ([later.id], 1)
+    assert ids(f"?site_id={world.home.id}&to={today + timedelta(days=40)}") == ([past.id, draft.id, later.id], 3)
+    assert world.staff.get(f"/staff/activities?site_id={world.other.id}").status_code == 404

@@ -1,6 +1,5 @@
 """Races over real HTTP against PostgreSQL: threads released together by a Barrier, each request on
 its own connection of the live server. SQLite serialises writers, so these run on PostgreSQL only."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from backend.identity import tokens
 from backend.identity.models import Resident, User
 from backend.rehab.models import LIVE, Appointment, RehabSlot
 
+from .. import racing
 from ..factories import ResidentFactory, UserFactory, link
 from .conftest import make_service, make_slot, make_therapist
 
@@ -33,27 +33,9 @@ def families(n: int) -> list[tuple[str, Resident]]:
 
 
 def fire(app, calls: list[tuple[str, str, str, dict]]) -> list[tuple[int, dict]]:
-    """Send every (method, path, token, body) at once from its own thread; [(status, json)] in order."""
-    base = app.config["LIVE_URL"] + "/api/v1"
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, method, path, token, body):
-        session = requests.Session()
-        try:
-            barrier.wait(timeout=30)
-            r = session.request(method, base + path, json=body, timeout=60,
-                                headers={"Authorization": f"Bearer {token}"})
-            results[i] = (r.status_code, r.json())
-        except Exception as e:  # recorded, so the assertion shows it
-            results[i] = (-1, {"exception": repr(e)})
-
-    threads = [threading.Thread(target=run, args=(i, *c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    """[(status, json)] in the order of `calls`; (-1, {"exception": ...}) where a request failed."""
+    return [(r.status_code, r.json()) if isinstance(r, requests.Response) else (-1, {"exception": repr(r)})
+            for r in racing.fire(app, calls)]
 
 
 def codes(results):
