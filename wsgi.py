@@ -1,4 +1,4 @@
 """gunicorn 'wsgi:app' and `flask --app wsgi ...`."""
-from backend import create_app
+from miniprogram_api import create_app
 
 app = create_app()

@@ -14,13 +14,6 @@ INSTANCE = ROOT / "instance"
 DEV_SECRET_KEY = "dev-secret-key-change-me"
 DEV_FIELD_KEY = "dev-field-encryption-key-change-me"
 
-NOTIFICATION_KINDS = (
-    "signup_confirmed", "signup_promoted", "activity_cancelled", "activity_changed", "activity_reminder",
-    "appointment_booked", "appointment_cancelled", "appointment_reminder",
-    "order_ready", "order_message", "order_refunded", "volunteer_reviewed",
-)
-
-
 def _env(name: str, default=None):
     return os.environ.get(name, default)
 
@@ -37,48 +30,6 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-# Per kind: the template's title and its fields, template field key -> our `data` key.
-# The key names WeChat's value type (thing1 is a `thing`, time2 a `time`...): the sender
-# cuts and formats each value by it. `$title` / `$body` take the notification's own text.
-# These are the data keys domains pass to notify() (see backend/notifications/outbox.py).
-TEMPLATE_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
-    "signup_confirmed": ("活动报名成功通知", {
-        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
-    "signup_promoted": ("候补转正通知", {
-        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
-    "activity_cancelled": ("活动取消通知", {
-        "thing1": "activity_title", "time2": "starts_at", "thing3": "reason"}),
-    "activity_changed": ("活动变更通知", {
-        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
-    "activity_reminder": ("活动开始提醒", {
-        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
-    "appointment_booked": ("预约成功通知", {
-        "thing1": "service", "time2": "starts_at", "thing3": "site", "name4": "resident"}),
-    "appointment_cancelled": ("预约取消通知", {
-        "thing1": "service", "time2": "starts_at", "thing3": "reason"}),
-    "appointment_reminder": ("预约就诊提醒", {
-        "thing1": "service", "time2": "starts_at", "thing3": "site"}),
-    "order_ready": ("取餐通知", {
-        "character_string1": "number", "thing2": "cafe", "thing3": "status"}),
-    "order_message": ("订单消息通知", {
-        "character_string1": "number", "thing2": "message"}),
-    "order_refunded": ("退款成功通知", {
-        "character_string1": "number", "amount2": "amount", "thing3": "status"}),
-    "volunteer_reviewed": ("志愿者审核结果通知", {
-        "phrase1": "result", "thing2": "note", "time3": "time"}),
-}
-
-
-def fake_templates() -> dict:
-    """Every notification kind mapped to a template id of the fake, so demos show the flow.
-
-    Production sets `WECHAT_SUBSCRIBE_TEMPLATES` to JSON of the same shape:
-    {kind: {"template_id": "...", "title": "...", "fields": {"thing1": "activity", ...}}}.
-    """
-    return {kind: {"template_id": f"tmpl_{kind}", "title": title, "fields": dict(fields)}
-            for kind, (title, fields) in TEMPLATE_FIELDS.items()}
-
-
 class Config:
     APP_ENV = "development"
     DEBUG = False
@@ -87,20 +38,45 @@ class Config:
     FIELD_ENCRYPTION_KEY = _env("FIELD_ENCRYPTION_KEY", DEV_FIELD_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(_env("DATABASE_URL", f"sqlite:///{INSTANCE / 'app.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # How long any statement may wait for a lock (PostgreSQL lock_timeout, SQLite busy timeout), and
+    # how long a statement may run inside a web request; past either the use case answers 503 `busy`
+    # (backend/units.py). Both stay well under gunicorn's worker timeout.
+    DB_LOCK_TIMEOUT_MS = _int("DB_LOCK_TIMEOUT_MS", 3000)
+    DB_STATEMENT_TIMEOUT_MS = _int("DB_STATEMENT_TIMEOUT_MS", 10000)
     REDIS_URL = _env("REDIS_URL")
+    # Redis is optional at run time (backend/redis_gate.py): a call waits at most this long for it,
+    # and after a failure Redis is left alone for REDIS_RETRY_SECONDS (the fallbacks serve).
+    REDIS_SOCKET_TIMEOUT = float(_env("REDIS_SOCKET_TIMEOUT", 0.5))
+    REDIS_RETRY_SECONDS = float(_env("REDIS_RETRY_SECONDS", 5))
     MAX_CONTENT_LENGTH = 64 * 1024
     TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
     DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
     ORDER_PAY_MINUTES = _int("ORDER_PAY_MINUTES", 15)
     CHECKIN_CODE_MINUTES = _int("CHECKIN_CODE_MINUTES", 10)
     CHECKIN_OPENS_BEFORE_HOURS = _int("CHECKIN_OPENS_BEFORE_HOURS", 3)
+    # Screens at the counter (docs/SCREENS.md): scan-to-sign-in tickets and the sessions they become.
+    WEB_SESSION_TICKET_SECONDS = _int("WEB_SESSION_TICKET_SECONDS", 120)
+    WEB_SESSION_HOURS = _int("WEB_SESSION_HOURS", 12)
+    # What the sign-in QR code holds: this prefix + the ticket. Production: an https URL on the
+    # federation's domain, registered in the mini-program's console ("扫普通链接二维码打开小程序").
+    # Empty: this app's own /board/scan/ (development and tests).
+    WEB_SESSION_QR_PREFIX = _env("WEB_SESSION_QR_PREFIX", "")
+    # How often a screen polls (ETag → 304 when nothing changed): new orders show within this + a request.
+    SCREEN_POLL_MS = _int("SCREEN_POLL_MS", 1500)
+    # The café board: a card turns amber, then red, after this many minutes since payment.
+    SCREEN_WAIT_AMBER_MINUTES = _int("SCREEN_WAIT_AMBER_MINUTES", 5)
+    SCREEN_WAIT_RED_MINUTES = _int("SCREEN_WAIT_RED_MINUTES", 10)
+    # The "ready" screen keeps a number under 请取餐 this long after its order is completed.
+    SCREEN_READY_LINGER_MINUTES = _int("SCREEN_READY_LINGER_MINUTES", 3)
 
     WECHAT_APPID = _env("WECHAT_APPID", "wxfake0000000000")
     WECHAT_APPSECRET = _env("WECHAT_APPSECRET", "fake-app-secret")
     WECHAT_API_BASE = _env("WECHAT_API_BASE", "http://127.0.0.1:8900/")
     WECHAT_TIMEOUT_SECONDS = float(_env("WECHAT_TIMEOUT_SECONDS", 5))
     WECHAT_MINIPROGRAM_STATE = _env("WECHAT_MINIPROGRAM_STATE", "developer")
-    WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_env("WECHAT_SUBSCRIBE_TEMPLATES", "null") or "null") or fake_templates()
+    # kind -> {"template_id", "title", "fields": {template field: data key}}; unset outside production:
+    # every kind declared by the domains is mapped to a template of the fake (create_app).
+    WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_env("WECHAT_SUBSCRIBE_TEMPLATES", "null") or "null")
     # Sending subscribe messages (backend/notifications/delivery.py).
     NOTIFY_BATCH_SIZE = _int("NOTIFY_BATCH_SIZE", 50)
     NOTIFY_MAX_PER_PASS = _int("NOTIFY_MAX_PER_PASS", 1000)
@@ -120,13 +96,22 @@ class Config:
     WECHATPAY_NOTIFY_URL = _env("WECHATPAY_NOTIFY_URL", "http://127.0.0.1:8000/api/v1/payments/wechat/notify")
     WECHATPAY_API_BASE = _env("WECHATPAY_API_BASE", "http://127.0.0.1:8900/")
     WECHATPAY_TIMEOUT_SECONDS = float(_env("WECHATPAY_TIMEOUT_SECONDS", 5))
-    # Where generated dev/test WeChat Pay keys live (never real keys; see devtools/keys.py).
+    # Where generated dev/test WeChat Pay keys live (never real keys; see backend/wechat/devkeys.py).
     WECHATPAY_DEV_KEYS_DIR = _env("WECHATPAY_DEV_KEYS_DIR", str(INSTANCE / "wechatpay"))
 
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    # Redis down or frozen: Flask-Limiter counts in this process's memory (the same limits, per
+    # process) and logs the switch once; it tries Redis again after 1, 2, 4 ... 32 s. Any other
+    # limiter failure is logged and lets the request through rather than answering 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": REDIS_SOCKET_TIMEOUT,
+                                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
     RATELIMIT_LOGIN_IP = _env("RATELIMIT_LOGIN_IP", "20 per minute;300 per hour")
     RATELIMIT_LOGIN_CODE = _env("RATELIMIT_LOGIN_CODE", "3 per minute")
     RATELIMIT_CREATE_USER = _env("RATELIMIT_CREATE_USER", "30 per minute")
+    # Sign-in tickets per IP: an idle sign-in screen asks for one every 2 minutes (30 an hour).
+    RATELIMIT_WEB_SESSION_IP = _env("RATELIMIT_WEB_SESSION_IP", "10 per minute;300 per hour")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 
     # OpenAPI (flask-smorest)
@@ -136,7 +121,12 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    # Paths in the document carry /api/v1: the API is served from the host the document came from.
+    API_SPEC_OPTIONS = {"servers": [{"url": "/", "description": "本服务（路径均以 /api/v1 开头）"}]}
+    # Swagger UI is vendored (miniprogram_api/static/swagger-ui/) and served by the app, so the docs
+    # page loads nothing from outside; no validator badge (it would send the document's URL out).
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/swagger-ui/"
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
 
     @classmethod
     def validate(cls) -> None:

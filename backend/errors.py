@@ -8,6 +8,7 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
     message = "请求无效"
+    retry_after: int | None = None  # seconds, sent as Retry-After (503s the client may retry)
 
     def __init__(self, code: str | None = None, message: str | None = None,
                  fields: dict | None = None, status: int | None = None):

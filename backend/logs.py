@@ -1,11 +1,14 @@
-"""JSON log lines with a request id; personal data redacted before anything is written."""
+"""JSON log lines; personal data redacted before anything is written.
+
+The HTTP layer puts what identifies a request (request id, method, path) into `g.log_context`;
+every line logged while it is handled carries it.
+"""
 import json
 import logging
 import re
 import sys
-import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context
 
 # Mainland mobile numbers, 18-character ID numbers (and 20-character certificate numbers that start with one).
 _REDACT = [
@@ -25,9 +28,8 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {"at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
                  "logger": record.name, "message": redact(record.getMessage())}
-        if has_request_context():
-            entry["request_id"] = g.get("request_id")
-            entry["method"], entry["path"] = request.method, request.path
+        if has_app_context():
+            entry.update(g.get("log_context") or {})
         if record.exc_info:
             entry["exc"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
@@ -42,12 +44,3 @@ def configure_logging(app: Flask) -> None:
     # urllib3 logs full URLs (access tokens in the query string) at DEBUG.
     logging.getLogger("urllib3").setLevel(logging.INFO)
 
-    @app.before_request
-    def assign_request_id():
-        rid = request.headers.get("X-Request-Id", "")
-        g.request_id = rid if re.fullmatch(r"[\w.-]{1,64}", rid) else uuid.uuid4().hex
-
-    @app.after_request
-    def echo_request_id(response):
-        response.headers["X-Request-Id"] = g.get("request_id", "")
-        return response

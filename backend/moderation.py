@@ -1,7 +1,8 @@
 """Text written by users is checked with WeChat's msg_sec_check v2 before it is stored.
 
-`risky` → 422 `content_rejected`. If WeChat cannot be reached the text is accepted and the
-miss is logged: residents must not be locked out of booking because a content check is down.
+`risky` → 422 `content_rejected`. If WeChat cannot be reached, or no access token can be had, the
+text is accepted and the miss is logged: residents must not be locked out of booking because a
+content check is down. (Redis down is not such a case: the token is then fetched directly.)
 """
 import logging
 

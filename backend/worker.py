@@ -1,30 +1,22 @@
 """`flask worker`: runs due jobs until stopped (`--once`: one pass).
 
-Domains add periodic jobs to JOBS; each must be safe to run twice and
-concurrently with another worker. SIGTERM (or SIGINT) asks the worker to stop:
+The jobs are those the domains declare (`Domain.jobs`); each must be safe to run twice and
+concurrently with another worker, and runs its steps in units (backend/units.py). SIGTERM (or SIGINT) asks the worker to stop:
 the job in hand finishes its current item (long jobs poll `stop_requested()`
 between items), the remaining jobs of the pass are skipped, and the process exits 0.
 """
 import logging
 import signal
 import threading
-from collections.abc import Callable
 
 import click
 
+from . import domains
+from .extensions import db
+
 log = logging.getLogger(__name__)
 
-# name -> fn() -> int (how much work it did)
-JOBS: dict[str, Callable[[], int]] = {}
-
 _stop = threading.Event()
-
-
-def job(name: str):
-    def register(fn):
-        JOBS[name] = fn
-        return fn
-    return register
 
 
 def stop_requested() -> bool:
@@ -37,9 +29,9 @@ def request_stop(*_args) -> None:
 
 
 def run_pass() -> dict[str, int]:
-    from .extensions import db
+    """One pass of every declared job; returns how much work each did (-1: it failed)."""
     done = {}
-    for name, fn in list(JOBS.items()):
+    for name, fn in domains.jobs().items():
         if stop_requested():
             break
         try:
@@ -58,11 +50,10 @@ def run_pass() -> dict[str, int]:
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between passes when idle.")
 def worker_command(once: bool, interval: float) -> None:
     """Send notifications, reminders, order expiry, payment reconciliation."""
-    from . import jobs  # noqa: F401  (registers every domain's jobs)
     _stop.clear()
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    click.echo(f"worker started: jobs {sorted(JOBS)}")
+    click.echo(f"worker started: jobs {sorted(domains.jobs())}")
     while True:
         done = run_pass()
         if once or stop_requested():

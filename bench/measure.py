@@ -239,7 +239,7 @@ def main() -> None:
     report = [f"# Benchmark {started:%Y-%m-%d %H:%M} UTC",
               (f"\nwrk -t2 -c{args.connections} -d{args.duration}s --latency, best of {args.rounds} interleaved "
                f"rounds per scenario; gunicorn "
-               f"{os.environ.get('BENCH_WORKERS', '4')} sync workers; PostgreSQL; machine {os.cpu_count()} cores; "
+               f"{os.environ.get('BENCH_WORKERS', '4')} workers as gunicorn.conf.py configures them; PostgreSQL; machine {os.cpu_count()} cores; "
                f"load average before/after: {loads_before} / {load()}\n"),
               table(rows, raw)]
     if "activities_50" in raw and "activities_5000" in raw:

@@ -40,7 +40,8 @@ trap cleanup EXIT INT TERM
 echo "==> starting the WeChat fake on 127.0.0.1:$FAKE_PORT and gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
 python -m devtools.fake_wechat --port "$FAKE_PORT" --keys-dir "$KEYS" >/dev/null 2>&1 &
 pids+=($!)
-gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --backlog 2048 --log-level warning "wsgi:app" &
+# The production shape (gunicorn.conf.py); only the worker count, the port and the backlog differ.
+gunicorn --config gunicorn.conf.py --workers "$WORKERS" --bind "127.0.0.1:$PORT" --backlog 2048 --log-level warning "wsgi:app" &
 pids+=($!)
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$PORT/bench/hello" >/dev/null 2>&1 && break

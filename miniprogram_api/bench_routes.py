@@ -3,10 +3,8 @@ production, and deliberately outside the OpenAPI document (they are not part of 
 import json
 
 from flask import Blueprint, Response
-from sqlalchemy import text
 
-from backend.common.reads import read_rows
-from backend.extensions import db
+from backend import benchmarks
 
 bp = Blueprint("bench", __name__, url_prefix="/bench")
 
@@ -14,9 +12,6 @@ bp = Blueprint("bench", __name__, url_prefix="/bench")
 @bp.get("/hello")
 def hello():
     return Response('{"hello": "world"}', mimetype="application/json")
-
-
-SELECT20 = text("SELECT id, site_id, title, starts_at FROM activities ORDER BY id LIMIT 20")
 
 
 def _select20_body(rows) -> Response:
@@ -29,7 +24,7 @@ def _select20_body(rows) -> Response:
 def select20():
     """A bare SELECT of 20 rows serialised with json, through the request's session as every route
     reads by default: the issue's ceiling."""
-    return _select20_body(db.session.execute(SELECT20).all())
+    return _select20_body(benchmarks.select20_session())
 
 
 @bp.get("/select20-autocommit")
@@ -37,4 +32,4 @@ def select20_autocommit():
     """The same on the autocommit read path the public listings use (backend/common/reads.py): no
     transaction, hence no ROLLBACK round trip. Reported beside the ceiling, so the listings' ratios
     can also be read against the same read path."""
-    return _select20_body(read_rows(SELECT20, {}))
+    return _select20_body(benchmarks.select20_autocommit())

@@ -1,5 +1,6 @@
 """Every error leaves as the envelope of API.md: {"error": {code, message, fields?}}. In one place."""
 import logging
+import re
 
 from flask import Flask, current_app, json
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
@@ -7,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from backend.errors import DomainError
 from backend.extensions import db
+from backend.units import Busy, is_timeout
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +18,8 @@ HTTP_CODES = {
     403: ("forbidden", "没有权限"),
     404: ("not_found", "未找到"),
     405: ("method_not_allowed", "不支持该请求方法"),
+    # A request body that stalled (serving/bounded_input.py); the worker answers it the same way.
+    408: ("request_timeout", "请求超时，请重试"),
     409: ("conflict", "状态冲突"),
     413: ("payload_too_large", "请求内容过大（上限 64 KiB）"),
     415: ("unsupported_media_type", "请使用 application/json"),
@@ -62,21 +66,45 @@ _ZH = {
     "Not a valid string.": "应为字符串",
     "Not a valid boolean.": "应为布尔值",
     "Not a valid list.": "应为列表",
-    "Not a valid datetime.": "应为带时区的 ISO 8601 时间",
-    "Not a valid date.": "应为 YYYY-MM-DD 日期",
+    "Not a valid datetime.": "应为带时区偏移的日期时间",
+    "Not a valid date.": "应为日期，如 2026-12-01",
     "Field may not be null.": "不能为空",
     "Invalid input type.": "类型错误",
     "Not a valid mapping type.": "应为对象",
+    "Not a valid number.": "应为数字",
+    "Not a valid URL.": "应为网址",
+    "Not a valid tuple.": "应为列表",
+    "Not a valid UUID.": "格式不正确",
+    "Invalid value.": "取值无效",
+    "String does not match expected pattern.": "格式不正确",
+    "Field may not be blank.": "不能为空",
+    "Invalid input.": "输入无效",
 }
 
 
+_RANGES = [
+    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."), "须在 {0} 到 {1} 之间"),
+    (re.compile(r"Must be greater than (\S+) and less than (\S+)\."), "须大于 {0} 且小于 {1}"),
+    (re.compile(r"Must be greater than or equal to (\S+)\."), "不能小于 {0}"),
+    (re.compile(r"Must be less than or equal to (\S+)\."), "不能大于 {0}"),
+    (re.compile(r"Must be greater than (\S+)\."), "须大于 {0}"),
+    (re.compile(r"Must be less than (\S+)\."), "须小于 {0}"),
+    (re.compile(r"Length must be between (\d+) and (\d+)\."), "长度须在 {0} 到 {1} 之间"),
+    (re.compile(r"Length must be (\d+)\."), "长度须为 {0}"),
+    (re.compile(r"Shorter than minimum length (\d+)\."), "长度不能少于 {0}"),
+    (re.compile(r"Longer than maximum length (\d+)\."), "长度不能超过 {0}"),
+    (re.compile(r"Must be one of: (.*)\."), "取值无效，可选：{0}"),
+]
+
+
 def _zh(message: str) -> str:
+    """marshmallow's and webargs' English messages, in Chinese (every message a person sees is)."""
     if message in _ZH:
         return _ZH[message]
-    if message.startswith("Must be one of"):
-        return "取值无效：" + message.split(":", 1)[-1].strip().rstrip(".")
-    if message.startswith(("Must be greater", "Must be less", "Length must", "Shorter than", "Longer than")):
-        return "超出允许范围（" + message + "）"
+    for pattern, text in _RANGES:
+        m = pattern.fullmatch(message)
+        if m:
+            return text.format(*(g.rstrip(".") for g in m.groups()))
     return message
 
 
@@ -107,13 +135,16 @@ def http_error(error: HTTPException):
 
 
 def domain_error(error: DomainError):
-    db.session.rollback()  # a failed use case commits nothing, even what it had flushed
-    return envelope(error.status, error.code, error.message, error.fields)
+    db.session.rollback()  # the use case rolled back already; this covers checks made outside one
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    return envelope(error.status, error.code, error.message, error.fields, headers=headers)
 
 
 def database_error(error: DBAPIError):
     """The database went away mid-request: nothing was committed; say 503, not 500."""
     db.session.rollback()
+    if is_timeout(error):  # a lock or statement wait past its bound, outside a use case
+        return domain_error(Busy())
     if isinstance(error, DataError):
         # A value the schema let through but the column cannot hold: the client's input, not our crash.
         log.warning("data error reached the database: %s", type(error.orig).__name__)

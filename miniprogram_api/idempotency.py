@@ -47,5 +47,5 @@ def idempotent(func):
         else:
             idempotency.store(user.id, key, resp.status_code, resp.get_data(as_text=True))
         return resp
-    wrapper._apidoc = getattr(func, "_apidoc", {})
+    wrapper._apidoc = {**getattr(func, "_apidoc", {}), "idempotent": True}  # documented by the Blueprint
     return wrapper

@@ -1,12 +1,14 @@
 """Rate limits (Flask-Limiter; Redis storage when REDIS_URL is set, so limits hold across workers).
 
 Limits are read from config at request time: RATELIMIT_LOGIN_IP, RATELIMIT_LOGIN_CODE,
-RATELIMIT_CREATE_USER (bookings, signups and orders per user).
+RATELIMIT_CREATE_USER (bookings, signups and orders per user), RATELIMIT_WEB_SESSION_IP (screens' sign-in
+tickets per IP).
 """
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
-from backend.extensions import limiter
+from .blueprint import mark
+from .extensions import limiter
 
 
 def _login_code() -> str:
@@ -24,6 +26,17 @@ def _config(name: str):
     return lambda: current_app.config[name]
 
 
-login_per_ip = limiter.limit(_config("RATELIMIT_LOGIN_IP"), key_func=get_remote_address, scope="login-ip")
-login_per_code = limiter.limit(_config("RATELIMIT_LOGIN_CODE"), key_func=_login_code, scope="login-code")
-create_per_user = limiter.limit(_config("RATELIMIT_CREATE_USER"), key_func=_user_key, scope="create")
+def _documented(limit):
+    """The limit, and a mark the Blueprint reads to document its 429."""
+    def apply(fn):
+        return mark(rate_limited=True)(limit(fn))
+    return apply
+
+
+login_per_ip = _documented(limiter.limit(_config("RATELIMIT_LOGIN_IP"), key_func=get_remote_address,
+                                         scope="login-ip"))
+login_per_code = _documented(limiter.limit(_config("RATELIMIT_LOGIN_CODE"), key_func=_login_code,
+                                           scope="login-code"))
+create_per_user = _documented(limiter.limit(_config("RATELIMIT_CREATE_USER"), key_func=_user_key, scope="create"))
+web_session_per_ip = _documented(limiter.limit(_config("RATELIMIT_WEB_SESSION_IP"), key_func=get_remote_address,
+                                               scope="web-session-ip"))

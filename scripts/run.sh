@@ -27,16 +27,16 @@ echo "==> starting the worker"
 flask --app wsgi worker &
 pids+=($!)
 echo "==> starting gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
-# Access lines carry the path only (%(U)s), never the query string: staff look residents up by
-# certificate number and admins users by phone, and those must not reach a log.
-gunicorn --workers "$WORKERS" --bind "127.0.0.1:$PORT" --access-logfile - \
-  --access-logformat '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss' "wsgi:app" &
+# gunicorn.conf.py: worker class, read timeouts, restarts, and access lines without query strings.
+gunicorn --config gunicorn.conf.py --workers "$WORKERS" --bind "127.0.0.1:$PORT" --access-logfile - "wsgi:app" &
 pids+=($!)
 
 for _ in $(seq 1 50); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
   sleep 0.2
 done
+CAFE_ID="$(curl -fsS "http://127.0.0.1:$PORT/api/v1/sites?kind=cafe" 2>/dev/null \
+  | python -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null || echo '<site_id>')"
 cat <<MSG
 
 助残服务 backend is running: http://127.0.0.1:$PORT/api/v1/docs (OpenAPI: /api/v1/openapi.json)
@@ -47,6 +47,14 @@ Log in through the fake WeChat with a demo code (a code is single-use; add #anyt
   curl -s http://127.0.0.1:$PORT/api/v1/sites
 
 Demo users (code = openid): family, resident, volunteer, home-staff, rehab-staff, cafe-staff, admin.
+
+Café screens (docs/SCREENS.md), signed in by scanning their QR code with the mini-program:
+  order board  http://127.0.0.1:$PORT/board/cafes/$CAFE_ID
+  ready screen http://127.0.0.1:$PORT/board/cafes/$CAFE_ID/ready
+Without a phone, confirm the screen's ticket (shown under its QR code in development) as the demo café staff:
+
+  curl -s -X POST http://127.0.0.1:$PORT/api/v1/web-sessions/<ticket>/confirm -H "Authorization: Bearer \$(curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code": "cafe-staff#'\$RANDOM'"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}"

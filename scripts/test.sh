@@ -3,6 +3,7 @@
 # (TEST_DATABASE_URL, default the local `test` database). With CI=true an unreachable
 # PostgreSQL fails the run instead of skipping it. Extra arguments go to pytest.
 source "$(dirname "$0")/_venv.sh" requirements-dev.txt
+source "$(dirname "$0")/_tools.sh"  # chromium, node packages of tools/ and sdk/
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 status=0
 echo "==> pytest on SQLite"

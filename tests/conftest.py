@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from devtools.fake_wechat.server import running_fake
-from devtools.keys import ensure_keys
+from backend.wechat.devkeys import ensure_keys
 
 TEST_DB = os.environ.get("TEST_DB", "sqlite")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 # Values that must never appear in clear in any response or log line (filled by factories and tests).
 CANARIES: set[str] = set()
+_APPS: list = []  # the session's app, once a test asked for it (for the end-of-session checks)
 
 
 def pytest_configure(config):
@@ -96,7 +97,7 @@ def _free_server(app):
 
 @pytest.fixture(scope="session")
 def app(database_url, fake_url, keys, log_lines):
-    from backend import create_app
+    from miniprogram_api import create_app
     from backend.extensions import db
 
     # The live server must exist before the app so the notify URL can point at it.
@@ -123,6 +124,11 @@ def app(database_url, fake_url, keys, log_lines):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 20, "max_overflow": 40}
     app = create_app(config)
     holder["app"] = app
+    from flask import request_finished
+
+    from . import error_codes
+    request_finished.connect(error_codes.record, app)
+    _APPS.append(app)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the fake's and live server's access lines
     collector = LogCollector()
     logging.getLogger().addHandler(collector)
@@ -132,6 +138,7 @@ def app(database_url, fake_url, keys, log_lines):
         _reset_schema(db, database_url)
         from flask_migrate import upgrade
         upgrade(revision="heads")
+        _remember_reference_data(db)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app
@@ -149,6 +156,19 @@ def table_names(db) -> list[str]:
     return [t.name for t in reversed(db.metadata.sorted_tables)]
 
 
+# Rows the migrations ship (reference data: device classes, subsidy groups, the approval chain, the
+# assessment forms), put back after every test empties the tables.
+REFERENCE: dict[str, list[dict]] = {}
+
+
+def _remember_reference_data(db) -> None:
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in conn.execute(table.select())]
+            if rows:
+                REFERENCE[table.name] = rows
+
+
 def empty_tables(app) -> None:
     from backend.extensions import db
     with app.app_context():
@@ -160,6 +180,12 @@ def empty_tables(app) -> None:
             else:
                 for t in table_names(db):
                     conn.execute(sa.text(f'DELETE FROM "{t}"'))
+            for table in db.metadata.sorted_tables:  # parents first
+                if table.name in REFERENCE:
+                    conn.execute(table.insert(), REFERENCE[table.name])
+                    if conn.dialect.name == "postgresql" and "id" in table.c:
+                        conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                             f"(SELECT max(id) FROM \"{table.name}\"))"))
         app.extensions.pop("wechat_mp", None)
 
 
@@ -245,6 +271,39 @@ def db_session(app):
     with app.app_context():
         yield db.session
         db.session.remove()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _error_codes_documented():
+    """Every error the suite's requests got is documented for its operation; every 422 is Chinese
+    (tests/error_codes.py). Checked once, when the session ends."""
+    yield
+    if not _APPS:
+        return
+    from . import error_codes
+    spec = _APPS[0].test_client().get("/api/v1/openapi.json").get_json()
+    docs = error_codes.documented(spec)
+    missing = error_codes.undocumented(error_codes.OBSERVED, docs)
+    assert not missing, "answered but not in the OpenAPI document:\n" + "\n".join(missing)
+    known = {code for statuses in docs.values() for codes in statuses.values() for code in codes}
+    known |= {name for schema in spec.get("components", {}).get("schemas", {}).values()
+              for name in schema.get("properties", {})}
+    known |= {p.get("name", "") for ops in spec["paths"].values() for op in ops.values() if isinstance(op, dict)
+              for p in op.get("parameters", [])}
+    known |= {"Idempotency-Key"}
+
+    def enums(node):
+        if isinstance(node, dict):
+            for value in node.get("enum", []):
+                yield from re.split(r"[^A-Za-z0-9_.\-]+", str(value))
+            for child in node.values():
+                yield from enums(child)
+        elif isinstance(node, list):
+            for child in node:
+                yield from enums(child)
+    known |= set(enums(spec))
+    english = error_codes.english_in_422(error_codes.MESSAGES_422, known)
+    assert not english, "422 messages with English in them:\n" + "\n".join(english[:50])
 
 
 @pytest.fixture(scope="session", autouse=True)

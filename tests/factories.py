@@ -8,7 +8,8 @@ from factory.alchemy import SQLAlchemyModelFactory
 from backend.extensions import db
 from backend.identity.certificates import CATEGORY_DIGITS, id_check_digit
 from backend.identity.models import Resident, ResidentLink, User, VolunteerProfile
-from backend.sites.models import Site, StaffAssignment
+from backend.identity.models import StaffAssignment
+from backend.sites.models import Site
 
 from .conftest import CANARIES
 

@@ -55,10 +55,12 @@ def scratch_postgres(pg_url: str):
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2, port: int | None = None):
-    """Yield the base URL of gunicorn serving wsgi:app with `workers` workers."""
+def gunicorn(env: dict, workers: int = 2, port: int | None = None, args: tuple[str, ...] = ()):
+    """Yield the base URL of gunicorn serving wsgi:app with `workers` workers, configured as deployed
+    (the repository's gunicorn.conf.py); `args` are more gunicorn flags."""
     port = port or free_port()
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+                             "--workers", str(workers), "--bind", f"127.0.0.1:{port}", *args,
                              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -16,7 +16,7 @@ def test_no_bench_endpoints_outside_the_bench_config(client):
 
 @pytest.mark.postgres  # the benchmarks run on PostgreSQL only (a bare SELECT on SQLite yields text times)
 def test_bench_config_serves_both_select20_paths(app, db_session):
-    from backend import create_app
+    from miniprogram_api import create_app
 
     site = SiteFactory(kind="home")
     starts = utcnow().replace(microsecond=0) + timedelta(days=1)

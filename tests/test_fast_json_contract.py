@@ -27,7 +27,6 @@ from backend.extensions import db
 from backend.identity.models import User
 from backend.rehab import slots as rehab_slots
 from backend.rehab.models import Closure, RehabService, RehabSlot, Therapist
-from backend.sites import services as site_services
 from miniprogram_api.activities.schemas import ActivityArgs, ActivityOut, ActivityPage
 from miniprogram_api.cafe.schemas import MenuOut
 from miniprogram_api.rehab.schemas import SlotArgs, SlotOut
@@ -40,16 +39,6 @@ TEMPERATURE = {"name": "温度", "required": True,
                "choices": [{"label": "热", "price_delta_fen": 0}, {"label": "冰", "price_delta_fen": 200}]}
 MILK = {"name": "奶", "required": False,
         "choices": [{"label": "燕麦奶", "price_delta_fen": 300}, {"label": "全脂奶", "price_delta_fen": 0}]}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_site_zones():
-    """`catalogue.list_activities` reads a site's zone through a per-process cache keyed by site id;
-    tables are emptied (and ids restart) between tests, so a zone cached by an earlier test could be
-    applied to a different site here, or one cached here to another test's site. Start and end empty."""
-    site_services._zones.clear()
-    yield
-    site_services._zones.clear()
 
 
 def fresh() -> None:
@@ -499,7 +488,7 @@ def assert_menu_contract(app, client, site_id: int) -> dict:
     body = assert_fast_json(client.get(f"/cafes/{site_id}/menu"))
     fresh()
     with app.test_request_context(f"/api/v1/cafes/{site_id}/menu"):
-        dump = MenuOut().dump({"categories": cafe_menu.menu(site_id)})
+        dump = MenuOut().dump(cafe_menu.menu(site_id))
     assert body == as_json(dump)
     return body
 

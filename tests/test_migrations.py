@@ -27,7 +27,7 @@ def scratch_url(tmp_path):
 def test_upgrade_downgrade_and_no_autogenerate_difference(scratch_url, app):
     from flask_migrate import downgrade, upgrade
 
-    from backend import create_app
+    from miniprogram_api import create_app
     from backend.extensions import db
     mig = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": scratch_url})
     with mig.app_context():

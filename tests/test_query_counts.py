@@ -20,7 +20,7 @@ from backend.extensions import db
 from backend.identity.models import User
 from backend.identity.residents import mark_known
 from backend.notifications.outbox import notify
-from backend.rehab import rules
+from backend import localtime
 from backend.rehab.models import Appointment, RehabService, RehabSlot, Therapist
 from backend.sites.models import Site
 
@@ -199,7 +199,7 @@ def test_roster_does_not_grow(world, login, db_session):
     db.session.commit()
     after, body = count(staff, f"/staff/activities/{aid}/roster")
     assert len(body["waitlist"]) == N + 3 and len(body["volunteer_waitlist"]) == 1
-    assert after == before
+    assert after <= before  # (the site zone cache may save a lookup the first call made)
 
 
 def test_rehab_day_roster_does_not_grow(world, login, db_session):
@@ -207,7 +207,7 @@ def test_rehab_day_roster_does_not_grow(world, login, db_session):
     staff, rehab = world["staff"], world["rehab"]
     first = db.session.scalars(select(Appointment).where(Appointment.site_id == rehab)
                                .order_by(Appointment.starts_at)).first()
-    day = rules.local_date(first.starts_at, db.session.get(Site, rehab))
+    day = localtime.local_date(first.starts_at, db.session.get(Site, rehab))
     first_start = first.starts_at
     path = f"/staff/sites/{rehab}/appointments?date={day.isoformat()}"
     before, body = count(staff, path)
@@ -231,4 +231,4 @@ def test_rehab_day_roster_does_not_grow(world, login, db_session):
     db.session.commit()
     after, body = count(staff, path)
     assert len(body["items"]) == 4
-    assert after == before, _repeated(LAST[path])
+    assert after <= before, _repeated(LAST[path])

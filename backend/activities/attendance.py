@@ -5,14 +5,14 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from ..audit import services as audit
+from .. import audit, localtime
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..identity.access import is_linked, require_staff, staff_site_ids
-from ..identity.models import Resident, User, VolunteerProfile
+from ..identity import Resident, User, VolunteerProfile, add_minutes, is_linked, require_staff, staff_site_ids
+from ..units import lock, use_case
 from . import seats
-from .manage import add_minutes, managed_activity
+from .manage import managed_activity
 from .models import Activity, Signup
 from .views import activity_brief, site_names
 
@@ -36,7 +36,7 @@ def checkin_code(user: User, signup_id: int) -> dict:
     expires = utcnow() + timedelta(minutes=current_app.config["CHECKIN_CODE_MINUTES"])
     # The expiry travels inside the signed text; the signature stops anyone moving it.
     code = _serializer().dumps({"s": signup.id, "e": int(expires.timestamp())})
-    return {"code": code, "expires_at": expires.replace(microsecond=0)}
+    return {"code": code, "expires_at": localtime.at(expires.replace(microsecond=0), signup.activity.site_id)}
 
 
 def _decode(code: str) -> int:
@@ -73,7 +73,8 @@ def staff_view(staff: User, signup: Signup) -> dict:
     if resident is not None:
         audit.record(staff.id, "read", [resident.id], fields=["needs"], site_id=signup.activity.site_id)
     return {"id": signup.id, "activity_id": signup.activity_id, "role": signup.role, "status": signup.status,
-            "companions": signup.companions, "attended_at": signup.attended_at,
+            "companions": signup.companions,
+            "attended_at": localtime.at(signup.attended_at, signup.activity.site_id),
             "resident": {"id": resident.id, "name": resident.name, "needs": resident.needs or []}
             if resident else None,
             "volunteer": {"user_id": volunteer.user_id, "real_name": volunteer.real_name,
@@ -81,6 +82,7 @@ def staff_view(staff: User, signup: Signup) -> dict:
             "minutes_credited": signup.minutes_credited}
 
 
+@use_case
 def scan(staff: User, code: str) -> dict:
     """A scanned code → attended. Scanning again changes nothing (same answer)."""
     require_staff(staff)
@@ -94,17 +96,14 @@ def scan(staff: User, code: str) -> dict:
     signup = _lock(signup)
     if signup.status != "attended":
         _mark(staff, signup, "attended")
-    view = staff_view(staff, signup)
-    db.session.commit()
-    return view
+    return staff_view(staff, signup)
 
 
 def _lock(signup: Signup) -> Signup:
     """Lock the activity, then the signup: the order completion, cancellation and signups use, so an
     attendance change and a completion are serialised (no credit for a no-show) and never deadlock."""
     seats.lock_activity(signup.activity_id)
-    return db.session.scalar(select(Signup).where(Signup.id == signup.id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(lock(select(Signup).where(Signup.id == signup.id)))
 
 
 def _staff_signup(staff: User, signup_id: int) -> Signup:
@@ -116,14 +115,14 @@ def _staff_signup(staff: User, signup_id: int) -> Signup:
     return _lock(signup)
 
 
+@use_case
 def set_attendance(staff: User, signup_id: int, status: str) -> dict:
     signup = _staff_signup(staff, signup_id)
     _mark(staff, signup, status)
-    view = staff_view(staff, signup)
-    db.session.commit()
-    return view
+    return staff_view(staff, signup)
 
 
+@use_case
 def correct_minutes(staff: User, signup_id: int, minutes: int) -> dict:
     """Set a volunteer's credit for a completed activity; minutes_total moves by the difference."""
     signup = _staff_signup(staff, signup_id)  # row locked: two corrections cannot both use the old value
@@ -135,9 +134,7 @@ def correct_minutes(staff: User, signup_id: int, minutes: int) -> dict:
         raise Conflict("signup_not_confirmed", "该报名未确认，不能记录服务时长")
     add_minutes(signup.user_id, minutes - (signup.minutes_credited or 0))
     signup.minutes_credited, signup.credited_at = minutes, utcnow()
-    view = staff_view(staff, signup)
-    db.session.commit()
-    return view
+    return staff_view(staff, signup)
 
 
 def volunteer_hours(user: User) -> dict:
@@ -146,6 +143,8 @@ def volunteer_hours(user: User) -> dict:
         Signup.user_id == user.id, Signup.role == "volunteer", Signup.minutes_credited.is_not(None))
         .order_by(Signup.credited_at.desc(), Signup.id.desc())).all()
     sites = site_names({a.site_id for _, a in rows})
+    zones = localtime.zones(sites)
     return {"minutes_total": profile.minutes_total if profile else 0,
-            "entries": [{"signup_id": s.id, "activity": activity_brief(a, sites), "minutes": s.minutes_credited,
-                         "credited_at": s.credited_at} for s, a in rows]}
+            "entries": [{"signup_id": s.id, "activity": activity_brief(a, zones[a.site_id], sites),
+                         "minutes": s.minutes_credited, "credited_at": localtime.at(s.credited_at, zones[a.site_id])}
+                        for s, a in rows]}

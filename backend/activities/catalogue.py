@@ -4,34 +4,20 @@ Visibility: the public listing shows `published` and `completed` activities;
 one activity by id is also readable when `cancelled` (so links in notifications
 still open); a `draft` is seen only by staff of its site and admins.
 """
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, func, literal_column, select
 
+from .. import localtime
 from ..common.pagination import page_of
-from ..common.reads import read_rows
+from ..common.reads import prebuilt, read_rows
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
-from ..identity.access import require_staff, staff_site_ids
-from ..identity.models import User
-from ..sites.services import site_timezone
+from ..identity import User, require_staff, staff_site_ids
 from .models import PUBLIC_STATUSES, Activity, Signup
-from .views import activity_views
-
-
-def _zone(site_id: int | None) -> ZoneInfo:
-    zone = site_timezone(site_id) if site_id is not None else None
-    return ZoneInfo(zone or current_app.config["DEFAULT_TIMEZONE"])
-
-
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)
-
+from .views import activity_one, activity_views
 
 _TABLE = Activity.__table__
 
@@ -59,29 +45,26 @@ def _conditions(*, site: bool, from_: bool, to: bool, category: bool, has_seats:
 
 
 def _filter_params(site_id: int | None, from_: date | None, to: date | None, category: str | None) -> dict:
-    """`from`/`to` are the site's local days (the default zone's without a site)."""
-    zone = _zone(site_id)
-    return {"site_id": site_id, "category": category, "now": utcnow(),
-            "from_": _day_start(from_, zone) if from_ is not None else None,
-            "until": _day_start(to + timedelta(days=1), zone) if to is not None else None}
+    """`from`/`to` are the site's local days (the federation's without a site)."""
+    params = {"site_id": site_id, "category": category, "now": utcnow(), "from_": None, "until": None}
+    if from_ is not None:
+        params["from_"] = localtime.day_start(from_, site_id)
+    if to is not None:
+        params["until"] = localtime.day_range(to, to, site_id)[1]
+    return params
 
 
 # The public listing is the hottest read of the product (bench/), so it is one Core statement per
-# combination of filters, built once per process: the page of rows (plain columns, no ORM objects),
-# the total, and waitlist lengths only for the page's rows, in one round trip.
-_PAGE_COLUMNS = [c for c in _TABLE.c if c.name in (
-    "id", "site_id", "title", "description", "category", "starts_at", "ends_at", "location", "capacity",
-    "seats_taken", "volunteer_capacity", "volunteer_seats_taken", "signup_opens_at", "signup_closes_at",
-    "status", "accessibility", "eligible_categories", "cover_url", "cancel_reason")]
-
-
-@lru_cache(maxsize=64)
+# combination of filters, built once per process: the page of rows (every column of the table, as
+# plain values, no ORM objects), the total, and waitlist lengths only for the page's rows, in one
+# round trip.
+@prebuilt
 def _listing_statement(site: bool, from_: bool, to: bool, category: bool, has_seats: bool | None):
     t = _TABLE
     # The statuses inline: an expanding IN of bound values is re-rendered on every execution.
     conditions = [t.c.status.in_([literal_column(f"'{status}'") for status in PUBLIC_STATUSES]),
                   *_conditions(site=site, from_=from_, to=to, category=category, has_seats=has_seats)]
-    page = (select(*_PAGE_COLUMNS).where(*conditions)
+    page = (select(t).where(*conditions)
             .order_by(t.c.starts_at, t.c.id).limit(bindparam("limit")).offset(bindparam("offset"))
             .subquery("page"))
     signups = Signup.__table__
@@ -111,8 +94,7 @@ def list_activities(viewer: User | None, *, page: int, page_size: int, site_id=N
         total = read_rows(count, params)[0][0]
     # The views read columns as attributes: on a Row each read by name is a Python-level lookup
     # (two thirds of building the page), on a namespace it is a plain attribute.
-    names = rows[0]._fields if rows else ()
-    activities = [SimpleNamespace(**dict(zip(names, row))) for row in rows]
+    activities = [SimpleNamespace(**row._asdict()) for row in rows]
     items = activity_views(activities, viewer, {a.id: a.waitlist_length for a in activities})
     return {"items": items, "page": page, "page_size": page_size, "total": total}
 
@@ -133,7 +115,7 @@ def visible_activity(viewer: User | None, activity_id: int) -> Activity:
 
 
 def get_activity(viewer: User | None, activity_id: int) -> dict:
-    return activity_views([visible_activity(viewer, activity_id)], viewer)[0]
+    return activity_one(visible_activity(viewer, activity_id), viewer)
 
 
 def staff_list(staff: User, *, page: int, page_size: int, site_id=None, status=None, from_=None, to=None) -> dict:

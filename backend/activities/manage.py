@@ -8,22 +8,17 @@ from sqlalchemy import select, update
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..identity.access import require_staff
-from ..identity.models import User, VolunteerProfile
-from ..sites.models import Site
+from ..identity import User, add_minutes, require_staff
+from ..sites import get_site
+from ..units import use_case
 from . import seats
 from .models import BOOKED, Activity, Signup
 from .notices import notify_signup
-from .views import activity_views
+from .views import activity_one as view
 
-EDITABLE = ("title", "description", "category", "starts_at", "ends_at", "location", "capacity",
-            "volunteer_capacity", "signup_opens_at", "signup_closes_at", "accessibility",
-            "eligible_categories", "cover_url")
-
-
-def view(activity: Activity) -> dict:
-    """The activity as staff see it (no `my_signups`)."""
-    return activity_views([activity], None)[0]
+# Fields staff set on create and edit: every one the input schemas accept, except where it is held.
+NOT_EDITABLE = ("site_id",)
+SETS = ("accessibility", "eligible_categories")  # stored sorted, without repeats
 
 
 def managed_activity(staff: User, activity_id: int, *, lock: bool = False) -> Activity:
@@ -48,24 +43,29 @@ def _check_times(a: Activity) -> None:
         raise Invalid(fields=fields)
 
 
+def _apply(activity: Activity, data: dict) -> None:
+    for key, value in data.items():
+        if key not in NOT_EDITABLE:
+            setattr(activity, key, sorted(set(value)) if key in SETS else value)
+
+
+@use_case
 def create(staff: User, data: dict) -> dict:
     site_id = data["site_id"]
     require_staff(staff, site_id)
-    site = db.session.get(Site, site_id)
-    if site is None:
-        raise NotFound()
+    site = get_site(site_id)
     if site.kind != "home":
         raise Invalid(fields={"site_id": ["活动只能发布在残疾人之家"]})
     activity = Activity(site_id=site_id, status="draft", created_by_id=staff.id, seats_taken=0,
-                        volunteer_seats_taken=0, **{k: data[k] for k in EDITABLE if k in data})
-    activity.accessibility = sorted(set(activity.accessibility or []))
-    activity.eligible_categories = sorted(set(activity.eligible_categories or []))
+                        volunteer_seats_taken=0, accessibility=[], eligible_categories=[])
+    _apply(activity, data)
     _check_times(activity)
     db.session.add(activity)
-    db.session.commit()
+    db.session.flush()
     return view(activity)
 
 
+@use_case
 def edit(staff: User, activity_id: int, data: dict) -> dict:
     """Edit a draft or published activity. Capacity may not drop below the seats already
     confirmed (409 `capacity_below_confirmed`); raising it promotes the waitlist here and now."""
@@ -76,12 +76,7 @@ def edit(staff: User, activity_id: int, data: dict) -> dict:
             data.get("volunteer_capacity", activity.volunteer_capacity) < activity.volunteer_seats_taken:
         raise Conflict("capacity_below_confirmed", "名额不能少于已确认的人数")
     before = (activity.starts_at, activity.ends_at, activity.location)
-    for key in EDITABLE:
-        if key in data:
-            value = data[key]
-            if key in ("accessibility", "eligible_categories"):
-                value = sorted(set(value))
-            setattr(activity, key, value)
+    _apply(activity, data)
     _check_times(activity)
     seats.promote(activity)
     if activity.status == "published" and before != (activity.starts_at, activity.ends_at, activity.location):
@@ -89,10 +84,11 @@ def edit(staff: User, activity_id: int, data: dict) -> dict:
         for signup in db.session.scalars(select(Signup).where(Signup.activity_id == activity.id,
                                                               Signup.status.in_(BOOKED)).order_by(Signup.id)):
             notify_signup(signup, activity, "activity_changed")
-    db.session.commit()
+    db.session.flush()
     return view(activity)
 
 
+@use_case
 def publish(staff: User, activity_id: int) -> dict:
     activity = managed_activity(staff, activity_id, lock=True)
     if activity.status != "draft":
@@ -100,10 +96,11 @@ def publish(staff: User, activity_id: int) -> dict:
     if activity.starts_at <= utcnow():
         raise Conflict("activity_started", "活动开始时间已过，不能发布")
     activity.status, activity.published_at = "published", utcnow()
-    db.session.commit()
+    db.session.flush()
     return view(activity)
 
 
+@use_case
 def cancel(staff: User, activity_id: int, reason: str) -> dict:
     """Cancel a draft or published activity: confirmed and waitlisted signups are cancelled and their
     signers told why. Attendance already recorded (attended / no_show) is history and stays."""
@@ -117,11 +114,12 @@ def cancel(staff: User, activity_id: int, reason: str) -> dict:
     for signup in live:
         notify_signup(signup, activity, "activity_cancelled", reason=reason)
         signup.status, signup.cancelled_at, signup.cancel_reason = "cancelled", now, "activity_cancelled"
-    activity.seats_taken = activity.volunteer_seats_taken = 0
-    db.session.commit()
+    seats.release_all(activity)
+    db.session.flush()
     return view(activity)
 
 
+@use_case
 def complete(staff: User, activity_id: int) -> dict:
     """Close a published activity that has started; attended volunteers are credited its duration.
 
@@ -150,12 +148,5 @@ def complete(staff: User, activity_id: int) -> dict:
     for signup in attended:
         signup.minutes_credited, signup.credited_at = minutes, now
         add_minutes(signup.user_id, minutes)
-    db.session.commit()
+    db.session.flush()
     return view(activity)
-
-
-def add_minutes(user_id: int, delta: int) -> None:
-    """Keep VolunteerProfile.minutes_total in step with credits (an UPDATE expression: no lost update)."""
-    if delta:
-        db.session.execute(update(VolunteerProfile).where(VolunteerProfile.user_id == user_id)
-                           .values(minutes_total=VolunteerProfile.minutes_total + delta))

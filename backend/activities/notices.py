@@ -1,12 +1,26 @@
 """Who hears about a signup, and what the message says. Joins the caller's transaction."""
-from zoneinfo import ZoneInfo
-
+from .. import localtime
+from ..domains import NotificationKind
 from ..extensions import db
-from ..identity.models import Resident
-from ..identity.residents import linked_user_ids
-from ..notifications.outbox import notify
-from ..sites.models import Site
+from ..identity import Resident, linked_user_ids
+from ..notifications import notify
+from ..sites import Site
 from .models import Activity, Signup
+
+# The kinds this domain sends, with their default subscribe-message templates: template field
+# (WeChat's value type + a number) -> the key of `template_data` it shows.
+KINDS = {
+    "signup_confirmed": NotificationKind("活动报名成功通知", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
+    "signup_promoted": NotificationKind("候补转正通知", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location", "name4": "resident_name"}),
+    "activity_cancelled": NotificationKind("活动取消通知", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "reason"}),
+    "activity_changed": NotificationKind("活动变更通知", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
+    "activity_reminder": NotificationKind("活动开始提醒", {
+        "thing1": "activity_title", "time2": "starts_at", "thing3": "location"}),
+}
 
 TITLES = {
     "signup_confirmed": "活动报名成功",
@@ -24,16 +38,13 @@ def recipients(signup: Signup) -> list[int]:
     return linked_user_ids(signup.resident_id)
 
 
-def local_time(activity: Activity, site: Site | None) -> str:
-    zone = ZoneInfo(site.timezone if site else "Asia/Shanghai")
-    return activity.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
 def template_data(activity: Activity, signup: Signup | None = None, **extra) -> dict:
-    """Values the subscribe-message templates are filled from (strings only; JSON-safe)."""
+    """Values the subscribe-message templates are filled from (JSON-safe); times in the site's zone:
+    `starts_at` as ISO 8601 with its offset, `starts_at_text` as people read it."""
     site = db.session.get(Site, activity.site_id)
     data = {"activity_id": activity.id, "activity_title": activity.title,
-            "starts_at": local_time(activity, site), "site_name": site.name if site else "",
+            "starts_at": localtime.iso(activity.starts_at, site),
+            "starts_at_text": localtime.text(activity.starts_at, site), "site_name": site.name if site else "",
             "location": activity.location or (site.address if site else "")}
     if signup is not None:
         data["signup_id"] = signup.id
@@ -49,15 +60,16 @@ def template_data(activity: Activity, signup: Signup | None = None, **extra) -> 
 def _body(kind: str, data: dict) -> str:
     who = f"{data['resident_name']}报名的" if data.get("resident_name") else "您报名的"
     where = f"{data['site_name']} {data['location']}".strip()
+    when = data["starts_at_text"]
     if kind == "activity_cancelled":
-        return f"{who}“{data['activity_title']}”（{data['starts_at']}）已取消：{data.get('reason', '')}"
+        return f"{who}“{data['activity_title']}”（{when}）已取消：{data.get('reason', '')}"
     if kind == "activity_changed":
-        return f"{who}“{data['activity_title']}”时间或地点有变：{data['starts_at']} 在 {where}"
+        return f"{who}“{data['activity_title']}”时间或地点有变：{when} 在 {where}"
     if kind == "activity_reminder":
-        return f"{who}“{data['activity_title']}”将于 {data['starts_at']} 在 {where} 开始"
+        return f"{who}“{data['activity_title']}”将于 {when} 在 {where} 开始"
     if kind == "signup_promoted":
-        return f"{who}“{data['activity_title']}”已由候补转为报名成功，{data['starts_at']} 在 {where}"
-    return f"{who}“{data['activity_title']}”报名成功，{data['starts_at']} 在 {where}"
+        return f"{who}“{data['activity_title']}”已由候补转为报名成功，{when} 在 {where}"
+    return f"{who}“{data['activity_title']}”报名成功，{when} 在 {where}"
 
 
 def notify_signup(signup: Signup, activity: Activity, kind: str, **extra) -> int:

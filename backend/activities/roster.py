@@ -1,13 +1,14 @@
 """The staff roster of an activity: who comes, what they need, who helps, who waits."""
 from sqlalchemy import select
 
-from ..audit import services as audit
+from .. import audit, localtime
 from ..extensions import db
-from ..identity.models import Resident, ResidentLink, User, VolunteerProfile
+from ..identity import Resident, ResidentLink, User, VolunteerProfile
+from ..units import use_case
 from .manage import managed_activity
 from .models import SEATED, Signup
 from .seats import waitlist
-from .views import activity_views
+from .views import activity_one
 
 
 def _contacts(resident_ids: list[int]) -> dict[int, list[dict]]:
@@ -25,21 +26,23 @@ def _contacts(resident_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def _participant(signup: Signup, resident: Resident, contacts: list[dict], position: int | None) -> dict:
+def _participant(signup: Signup, resident: Resident, contacts: list[dict], position: int | None, zone) -> dict:
     return {"signup_id": signup.id, "status": signup.status, "companions": signup.companions,
-            "seats": signup.seats, "waitlist_position": position, "attended_at": signup.attended_at,
+            "seats": signup.seats, "waitlist_position": position,
+            "attended_at": localtime.at(signup.attended_at, zone),
             "resident": {"id": resident.id, "name": resident.name, "needs": resident.needs or []},
             "communication": sorted({c["communication"] for c in contacts if c["communication"]}),
             "contacts": contacts}
 
 
-def _volunteer(signup: Signup, profile: VolunteerProfile | None, position: int | None) -> dict:
+def _volunteer(signup: Signup, profile: VolunteerProfile | None, position: int | None, zone) -> dict:
     return {"signup_id": signup.id, "status": signup.status, "user_id": signup.user_id,
             "real_name": profile.real_name if profile else "", "skills": (profile.skills or []) if profile else [],
-            "waitlist_position": position, "attended_at": signup.attended_at,
+            "waitlist_position": position, "attended_at": localtime.at(signup.attended_at, zone),
             "minutes_credited": signup.minutes_credited}
 
 
+@use_case
 def roster(staff: User, activity_id: int) -> dict:
     """Participants (with needs and communication preferences), volunteers (with skills) and the
     waitlists in order. Showing needs is a read of sensitive data: audited per resident."""
@@ -57,14 +60,14 @@ def roster(staff: User, activity_id: int) -> dict:
         select(VolunteerProfile).where(VolunteerProfile.user_id.in_(volunteer_ids)))}
     if resident_ids:
         audit.record(staff.id, "read", sorted(set(resident_ids)), fields=["needs"], site_id=activity.site_id)
-    result = {
-        "activity": activity_views([activity], None)[0],
-        "participants": [_participant(s, residents[s.resident_id], contacts[s.resident_id], None)
+    zone = localtime.zone_of(activity.site_id)
+    return {
+        "activity": activity_one(activity),
+        "participants": [_participant(s, residents[s.resident_id], contacts[s.resident_id], None, zone)
                          for s in participants],
-        "volunteers": [_volunteer(s, profiles.get(s.user_id), None) for s in seated if s.role == "volunteer"],
-        "waitlist": [_participant(s, residents[s.resident_id], contacts[s.resident_id], i)
+        "volunteers": [_volunteer(s, profiles.get(s.user_id), None, zone) for s in seated if s.role == "volunteer"],
+        "waitlist": [_participant(s, residents[s.resident_id], contacts[s.resident_id], i, zone)
                      for i, s in enumerate(waiting, 1)],
-        "volunteer_waitlist": [_volunteer(s, profiles.get(s.user_id), i) for i, s in enumerate(waiting_vol, 1)],
+        "volunteer_waitlist": [_volunteer(s, profiles.get(s.user_id), i, zone)
+                               for i, s in enumerate(waiting_vol, 1)],
     }
-    db.session.commit()
-    return result

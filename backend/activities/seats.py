@@ -1,25 +1,27 @@
 """Seat accounting. Every change of a seat counter happens here, with the activity row locked.
 
-The lock (`SELECT ... FOR UPDATE`) serialises signups, cancellations and
-capacity changes of one activity, so "is there room?", the waitlist order and
-its positions are decided on committed data. Seats are taken by a conditional
-UPDATE (`taken + n <= capacity`) that would refuse an overflow even without the
-lock, and the CHECK constraints on the counters are the last backstop.
+The lock (`SELECT ... FOR UPDATE`, through `units.lock`) serialises signups, cancellations,
+attendance and capacity changes of one activity, so "is there room?", the waitlist order and
+its positions are decided on committed data. Seats are taken by a conditional UPDATE
+(`taken + n <= capacity`) that would refuse an overflow even without the lock, and the CHECK
+constraints on the counters are the last backstop. A lock waited for longer than the lock
+timeout ends the use case with 503 `busy` (backend/units.py).
 """
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
+from .. import events
 from ..db import utcnow
 from ..errors import NotFound
 from ..extensions import db
+from ..units import lock
 from .models import Activity, Signup
 from .notices import notify_signup
 
 
 def lock_activity(activity_id: int) -> Activity:
-    """The activity, re-read and locked until the transaction ends (404 if it does not exist)."""
-    activity = db.session.scalar(select(Activity).where(Activity.id == activity_id)
-                                 .with_for_update().execution_options(populate_existing=True))
+    """The activity, re-read and locked until the use case ends (404 if it does not exist)."""
+    activity = db.session.scalar(lock(select(Activity).where(Activity.id == activity_id)))
     if activity is None:
         raise NotFound()
     return activity
@@ -111,10 +113,19 @@ def promote(activity: Activity) -> list[Signup]:
     return promoted
 
 
+def release_all(activity: Activity) -> None:
+    """Every seat of a cancelled activity is free (the caller holds the lock and cancels the signups)."""
+    db.session.execute(update(Activity).where(Activity.id == activity.id)
+                       .values(seats_taken=0, volunteer_seats_taken=0)
+                       .execution_options(synchronize_session="fetch"))
+
+
 def cancel_signup_locked(activity: Activity, signup: Signup, reason: str) -> list[Signup]:
     """Cancel a live signup and hand its seats to the waitlist (the caller holds the lock)."""
     if signup.status in ("confirmed", "attended", "no_show"):
         release(activity, signup)
     signup.status, signup.cancelled_at, signup.cancel_reason = "cancelled", utcnow(), reason[:200]
     db.session.flush()
+    events.emit("signup_cancelled", signup_id=signup.id, activity_id=activity.id, site_id=activity.site_id,
+                resident_id=signup.resident_id, user_id=signup.user_id, reason=reason)
     return promote(activity)

@@ -2,36 +2,19 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import localtime
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
-from ..identity.access import is_linked, resident_known_to, staff_site_ids
-from ..identity.models import Resident, User
-from ..identity.residents import mark_known
+from ..identity import Resident, User, acting_for, is_linked, mark_known
+from ..units import use_case
 from . import seats
 from .catalogue import can_manage, visible_activity
 from .models import LIVE, Activity, Signup
 from .notices import notify_signup
 from .seats import waitlist_positions
 from .views import activity_brief, mine_clause, signup_view, site_names
-
-
-def _resident_for_signup(user: User, resident_id: int, activity: Activity) -> Resident:
-    """A resident the user may sign up: one they are linked to, or (staff of the activity's site,
-    admins) one known to or registered at that site: a walk-in. Anyone else's: 404."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None or resident.erased_at is not None:
-        raise NotFound()
-    if is_linked(user.id, resident_id):
-        return resident
-    scope = staff_site_ids(user)
-    if scope is None:
-        return resident  # admin
-    if activity.site_id in scope and (resident.registered_site_id == activity.site_id
-                                      or resident_known_to(resident_id, {activity.site_id})):
-        return resident
-    raise NotFound()
 
 
 def _check_open(activity: Activity) -> None:
@@ -44,6 +27,7 @@ def _check_open(activity: Activity) -> None:
         raise Conflict("signup_closed", "报名已截止")
 
 
+@use_case
 def sign_up(user: User, activity_id: int, *, role: str = "participant", resident_id: int | None = None,
             companions: int = 0) -> dict:
     """One signup; confirmed if `1 + companions` seats are free, else waitlisted with its position."""
@@ -54,7 +38,7 @@ def sign_up(user: User, activity_id: int, *, role: str = "participant", resident
             raise Forbidden("volunteer_not_approved", "志愿者资格尚未通过审核")
         resident, companions = None, 0
     else:
-        resident = _resident_for_signup(user, resident_id, activity)
+        resident, _ = acting_for(user, resident_id, activity.site_id)
     _check_open(activity)
     if resident is not None and activity.eligible_categories and \
             resident.disability_category not in activity.eligible_categories:
@@ -74,16 +58,13 @@ def sign_up(user: User, activity_id: int, *, role: str = "participant", resident
     db.session.add(signup)
     try:
         db.session.flush()
-    except IntegrityError:  # the partial unique index: a live signup already exists
-        db.session.rollback()
+    except IntegrityError:  # the partial unique index: a live signup already exists (the unit rolls back)
         raise Conflict("already_signed_up", "已报名该活动") from None
     if resident is not None:
         mark_known(resident.id, activity.site_id, "signup")
     if signup.status == "confirmed":
         notify_signup(signup, activity, "signup_confirmed")
-    view = signup_view(signup, resident.name if resident else None)
-    db.session.commit()
-    return view
+    return signup_view(signup, localtime.zone_of(activity.site_id), resident.name if resident else None)
 
 
 def _own_signup(user: User, signup_id: int) -> Signup:
@@ -100,6 +81,7 @@ def _own_signup(user: User, signup_id: int) -> Signup:
     raise NotFound()
 
 
+@use_case
 def cancel(user: User, signup_id: int) -> dict:
     """Cancel a signup; its seats go to the waitlist (first-fit, in this transaction). Idempotent."""
     signup = _own_signup(user, signup_id)
@@ -111,9 +93,8 @@ def cancel(user: User, signup_id: int) -> dict:
         if activity.status == "completed" or activity.starts_at <= utcnow():
             raise Conflict("activity_started", "活动已开始，不能取消报名")
         seats.cancel_signup_locked(activity, signup, "by_user")
-    view = signup_view(signup)
-    db.session.commit()
-    return view
+    resident = db.session.get(Resident, signup.resident_id) if signup.resident_id else None
+    return signup_view(signup, localtime.zone_of(activity.site_id), resident.name if resident else None)
 
 
 def my_signups(user: User, when: str, page: int, page_size: int) -> dict:
@@ -128,7 +109,9 @@ def my_signups(user: User, when: str, page: int, page_size: int) -> dict:
     result = page_of(stmt, page, page_size, scalars=False)
     positions = waitlist_positions([s for s, _, _ in result["items"]])
     sites = site_names({a.site_id for _, a, _ in result["items"]})
-    result["items"] = [dict(signup_view(s, name, positions.get(s.id)), activity=activity_brief(a, sites))
+    zones = localtime.zones(sites)
+    result["items"] = [dict(signup_view(s, zones[a.site_id], name, positions.get(s.id)),
+                            activity=activity_brief(a, zones[a.site_id], sites))
                        for s, a, name in result["items"]]
     return result
 

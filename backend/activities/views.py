@@ -1,9 +1,16 @@
-"""Plain-dict views of activities and signups, as API.md names their fields."""
+"""Activities and signups as API.md names their fields: plain dicts, times in the site's zone.
+
+These are the only place an Activity or a Signup becomes a response: adding a field to an
+Activity is the model, its migration, `activity_view` here and `ActivityOut` in the schemas.
+"""
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, or_, select
 
+from .. import localtime
 from ..extensions import db
-from ..identity.models import Resident, ResidentLink, User
-from ..sites.models import Site
+from ..identity import Resident, ResidentLink, User
+from ..sites import Site
 from .models import LIVE, Activity, Signup
 from .seats import waitlist_position, waitlist_positions
 
@@ -21,15 +28,16 @@ def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
 _UNSET = object()
 
 
-def signup_view(signup: Signup, resident_name: str | None = None, position=_UNSET) -> dict:
-    """`position`: the waitlist place when the caller fetched it in a batch (`waitlist_positions`)."""
+def signup_view(signup: Signup, zone: ZoneInfo, resident_name: str | None = None, position=_UNSET) -> dict:
+    """`zone`: the activity's site's. `position`: the waitlist place when the caller fetched it in a
+    batch (`waitlist_positions`)."""
     if position is _UNSET:
         position = waitlist_position(signup)
     return {"id": signup.id, "activity_id": signup.activity_id, "role": signup.role,
             "resident_id": signup.resident_id, "resident_name": resident_name,
             "companions": signup.companions, "seats": signup.seats, "status": signup.status,
-            "waitlist_position": position, "created_at": signup.created_at,
-            "attended_at": signup.attended_at, "minutes_credited": signup.minutes_credited}
+            "waitlist_position": position, "created_at": localtime.at(signup.created_at, zone),
+            "attended_at": localtime.at(signup.attended_at, zone), "minutes_credited": signup.minutes_credited}
 
 
 def mine_clause(user: User):
@@ -38,8 +46,8 @@ def mine_clause(user: User):
     return or_(Signup.resident_id.in_(linked), Signup.user_id == user.id)
 
 
-def my_signups(user: User, activity_ids: list[int]) -> dict[int, list[dict]]:
-    """The caller's live signups per activity (for `my_signups` on listings)."""
+def my_signups(user: User, activity_ids: list[int], zones: dict[int, ZoneInfo]) -> dict[int, list[dict]]:
+    """The caller's live signups per activity (for `my_signups` on listings); `zones` per activity id."""
     out: dict[int, list[dict]] = {aid: [] for aid in activity_ids}
     if not activity_ids:
         return out
@@ -48,20 +56,22 @@ def my_signups(user: User, activity_ids: list[int]) -> dict[int, list[dict]]:
                                      mine_clause(user)).order_by(Signup.id)).all()
     positions = waitlist_positions([signup for signup, _ in rows])
     for signup, name in rows:
-        out[signup.activity_id].append(signup_view(signup, name, positions.get(signup.id)))
+        out[signup.activity_id].append(
+            signup_view(signup, zones[signup.activity_id], name, positions.get(signup.id)))
     return out
 
 
-def activity_view(activity: Activity, waiting: int, mine: list[dict] | None = None) -> dict:
+def activity_view(activity: Activity, zone: ZoneInfo, waiting: int, mine: list[dict] | None = None) -> dict:
     view = {
         "id": activity.id, "site_id": activity.site_id, "title": activity.title,
         "description": activity.description, "category": activity.category,
-        "starts_at": activity.starts_at, "ends_at": activity.ends_at, "location": activity.location,
+        "starts_at": localtime.at(activity.starts_at, zone), "ends_at": localtime.at(activity.ends_at, zone),
+        "location": activity.location,
         "capacity": activity.capacity, "seats_left": max(activity.capacity - activity.seats_taken, 0),
         "waitlist_length": waiting, "volunteer_capacity": activity.volunteer_capacity,
         "volunteer_seats_left": max(activity.volunteer_capacity - activity.volunteer_seats_taken, 0),
-        "signup_opens_at": activity.signup_opens_at,
-        "signup_closes_at": activity.signup_closes_at or activity.starts_at,
+        "signup_opens_at": localtime.at(activity.signup_opens_at, zone),
+        "signup_closes_at": localtime.at(activity.signup_closes_at or activity.starts_at, zone),
         "status": activity.status, "accessibility": activity.accessibility or [],
         "eligible_categories": activity.eligible_categories or [], "cover_url": activity.cover_url,
         "cancel_reason": activity.cancel_reason or None,
@@ -71,16 +81,21 @@ def activity_view(activity: Activity, waiting: int, mine: list[dict] | None = No
     return view
 
 
-def activity_views(activities: list[Activity], viewer: User | None,
-                   waiting: dict[int, int] | None = None) -> list[dict]:
-    """`activities`: ORM objects or rows with their columns. `waiting`: waitlist lengths when the
-    caller selected them already (the public listing does, in its page query)."""
+def activity_views(activities: list, viewer: User | None, waiting: dict[int, int] | None = None) -> list[dict]:
+    """`activities`: ORM objects, or plain namespaces of the activities table's columns (the public
+    listing's rows). `waiting`: waitlist lengths when the caller selected them already."""
     ids = [a.id for a in activities]
     if waiting is None:
         waiting = waitlist_lengths(ids)
-    mine = my_signups(viewer, ids) if viewer is not None else {}
-    return [activity_view(a, waiting.get(a.id, 0), mine.get(a.id) if viewer is not None else None)
+    site_zones = localtime.zones({a.site_id for a in activities})
+    zones = {a.id: site_zones.get(a.site_id) or localtime.federation_zone() for a in activities}
+    mine = my_signups(viewer, ids, zones) if viewer is not None else {}
+    return [activity_view(a, zones[a.id], waiting.get(a.id, 0), mine.get(a.id) if viewer is not None else None)
             for a in activities]
+
+
+def activity_one(activity: Activity, viewer: User | None = None) -> dict:
+    return activity_views([activity], viewer)[0]
 
 
 def site_names(site_ids) -> dict[int, str]:
@@ -89,12 +104,8 @@ def site_names(site_ids) -> dict[int, str]:
     return dict(db.session.execute(select(Site.id, Site.name).where(Site.id.in_(ids))).all()) if ids else {}
 
 
-def activity_brief(a: Activity, site_names: dict[int, str] | None = None) -> dict:
-    """An activity as a signup or a volunteer credit refers to it (`site_names`: prefetched, for listings)."""
-    if site_names is not None:
-        name = site_names.get(a.site_id, "")
-    else:
-        site = db.session.get(Site, a.site_id)
-        name = site.name if site else ""
-    return {"id": a.id, "site_id": a.site_id, "site_name": name, "title": a.title,
-            "starts_at": a.starts_at, "ends_at": a.ends_at, "location": a.location, "status": a.status}
+def activity_brief(a: Activity, zone: ZoneInfo, site_names: dict[int, str]) -> dict:
+    """An activity as a signup or a volunteer credit refers to it (`site_names`: prefetched)."""
+    return {"id": a.id, "site_id": a.site_id, "site_name": site_names.get(a.site_id, ""), "title": a.title,
+            "starts_at": localtime.at(a.starts_at, zone), "ends_at": localtime.at(a.ends_at, zone),
+            "location": a.location, "status": a.status}

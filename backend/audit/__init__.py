@@ -1,0 +1,13 @@
+"""The append-only audit log of staff and admin reads and changes of residents' sensitive data.
+
+Public: `record` (joins the caller's transaction), `list_entries`, `AuditEntry`.
+"""
+from ..domains import Domain, Privacy
+from . import privacy
+from .models import AuditEntry
+from .services import SENSITIVE_FIELDS, list_entries, record
+
+domain = Domain(name="audit", models=(AuditEntry,),
+                privacy=Privacy(export={"audit_log": privacy.export}, erase=privacy.erase, covers=(AuditEntry,)))
+
+__all__ = ["SENSITIVE_FIELDS", "AuditEntry", "domain", "list_entries", "record"]

@@ -1,10 +1,11 @@
 """Demo menu of the sign-language café."""
+from ..extensions import db
+from .models import MenuCategory, MenuItem
 
 
-def seed_cafe(cafe) -> None:
+def seed(ctx: dict) -> None:
     """A small menu with options and sign-language videos (the order flow runs against the fake)."""
-    from ..extensions import db
-    from .models import MenuCategory, MenuItem
+    cafe = ctx["cafe"]
 
     temperature = {"name": "温度", "required": True,
                    "choices": [{"label": "热", "price_delta_fen": 0}, {"label": "冰", "price_delta_fen": 200}]}

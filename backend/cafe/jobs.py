@@ -6,22 +6,21 @@ from sqlalchemy import select
 
 from ..db import utcnow
 from ..extensions import db
-from ..worker import job
-from .locking import locked_order
+from ..units import transaction
 from .models import Order, Payment
-from .orders import close_at_wechat, release_stock
+from .orders import close_at_wechat, locked_order, release_stock
 from .payments import request_refund, settle_from_query
 
 BATCH = 100
 RECONCILE_AFTER = timedelta(minutes=1)  # a notify normally arrives within seconds of payment
 
 
-@job("cafe_expire_orders")
 def expire_orders() -> int:
     """Unpaid orders past expires_at: if WeChat Pay says paid, settle; else close there, expire, release stock."""
-    ids = db.session.scalars(select(Order.id).where(Order.status == "pending_payment", Order.expires_at < utcnow())
-                             .order_by(Order.expires_at).limit(BATCH)).all()
-    db.session.commit()
+    with transaction():
+        ids = db.session.scalars(select(Order.id).where(Order.status == "pending_payment",
+                                                        Order.expires_at < utcnow())
+                                 .order_by(Order.expires_at).limit(BATCH)).all()
     done = 0
     for order_id in ids:
         state = settle_from_query(order_id)
@@ -30,9 +29,8 @@ def expire_orders() -> int:
             continue
         if state == "unknown":
             continue  # next pass
-        order = db.session.get(Order, order_id)
-        out_trade_no = order.out_trade_no
-        db.session.commit()
+        with transaction():
+            out_trade_no = db.session.get(Order, order_id).out_trade_no
         if not close_at_wechat(out_trade_no):
             continue  # e.g. paid just now (ORDERPAID): the next query settles it
         done += expire_one(order_id)
@@ -40,30 +38,27 @@ def expire_orders() -> int:
 
 
 def expire_one(order_id: int) -> int:
-    order = locked_order(Order.id == order_id, Order.status == "pending_payment")
-    if order is None:
-        db.session.rollback()
-        return 0
-    order.status, order.cancelled_at = "expired", utcnow()
-    release_stock(order)
-    db.session.commit()
-    return 1
+    with transaction():
+        order = locked_order(Order.id == order_id, Order.status == "pending_payment")
+        if order is None:
+            return 0
+        order.status, order.cancelled_at = "expired", utcnow()
+        release_stock(order)
+        return 1
 
 
-@job("cafe_reconcile_payments")
 def reconcile_payments() -> int:
     """Unpaid orders whose prepay is over a minute old: ask WeChat Pay (a lost notify is settled here)."""
-    ids = db.session.scalars(select(Order.id).where(
-        Order.status == "pending_payment", Order.prepay_id.is_not(None),
-        Order.created_at < utcnow() - RECONCILE_AFTER).order_by(Order.created_at).limit(BATCH)).all()
-    db.session.commit()
+    with transaction():
+        ids = db.session.scalars(select(Order.id).where(
+            Order.status == "pending_payment", Order.prepay_id.is_not(None),
+            Order.created_at < utcnow() - RECONCILE_AFTER).order_by(Order.created_at).limit(BATCH)).all()
     return sum(settle_from_query(order_id) == "paid" for order_id in ids)
 
 
-@job("cafe_issue_refunds")
 def issue_refunds() -> int:
     """Refunds marked due (a cancelled paid order, a late payment) whose request has not reached WeChat Pay."""
-    ids = db.session.scalars(select(Payment.id).where(Payment.refund_status == "due")
-                             .order_by(Payment.id).limit(BATCH)).all()
-    db.session.commit()
+    with transaction():
+        ids = db.session.scalars(select(Payment.id).where(Payment.refund_status == "due")
+                                 .order_by(Payment.id).limit(BATCH)).all()
     return sum(request_refund(payment_id) for payment_id in ids)

@@ -2,31 +2,22 @@
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..common.reads import read_rows
+from ..common.reads import prebuilt, read_rows
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..identity.access import require_staff
-from ..identity.models import User
-from ..sites.models import Site
+from ..identity import User, require_staff
+from ..sites import Site, get_site
+from ..units import use_case
 from .models import MenuCategory, MenuItem
 
 ITEM_FIELDS = ("name", "description", "price_fen", "image_url", "sign_video_url", "available", "stock", "options")
-
-
-def cafe_site(site_id: int) -> Site:
-    """A café site, else 404 (a home or rehab station has no menu)."""
-    site = db.session.get(Site, site_id)
-    if site is None or site.kind != "cafe":
-        raise NotFound()
-    return site
-
-
-# API.md's MenuItem, in the order the menu statement selects them (after kind, category id and name).
+# API.md's MenuItem: the public menu's fields, and what staff see after an edit.
 MENU_ITEM_FIELDS = ("id", "name", "description", "price_fen", "image_url", "sign_video_url", "available",
                     "stock", "options")
 
 
-def _menu_statement():
+@prebuilt
+def _menu():
     """The café and its categories and items in order, one row per item (or per empty category):
     the menu is the café's hottest read (bench/), so one round trip and plain columns."""
     site, category, item = Site.__table__, MenuCategory.__table__, MenuItem.__table__
@@ -38,13 +29,10 @@ def _menu_statement():
             .order_by(category.c.position, category.c.id, item.c.position, item.c.id))
 
 
-_MENU = _menu_statement()
-
-
-def menu(site_id: int) -> list[dict]:
+def menu(site_id: int) -> dict:
     """Categories in order, each with its items as API.md's MenuItem (unavailable ones too: the app
     greys them out); 404 unless the site is a café."""
-    rows = read_rows(_MENU, {"site_id": site_id})
+    rows = read_rows(_menu(), {"site_id": site_id})
     if not rows or rows[0].kind != "cafe":
         raise NotFound()
     categories: list[dict] = []
@@ -54,8 +42,14 @@ def menu(site_id: int) -> list[dict]:
         if not categories or categories[-1]["id"] != row.category_id:
             categories.append({"id": row.category_id, "name": row.category_name, "items": []})
         if row.id is not None:
-            categories[-1]["items"].append(dict(zip(MENU_ITEM_FIELDS, row[3:])))
-    return categories
+            fields = row._mapping
+            categories[-1]["items"].append({name: fields[name] for name in MENU_ITEM_FIELDS})
+    return {"categories": categories}
+
+
+def item_view(item: MenuItem) -> dict:
+    return {**{name: getattr(item, name) for name in MENU_ITEM_FIELDS}, "category": item.category.name,
+            "site_id": item.site_id}
 
 
 def _category(site_id: int, name: str) -> MenuCategory:
@@ -82,20 +76,22 @@ def _check_prices(price_fen: int, options: list[dict]) -> None:
                 raise Invalid(fields={"options": [f"「{option['name']}：{choice['label']}」使价格低于 0"]})
 
 
-def create_item(staff: User, site_id: int, data: dict) -> MenuItem:
+@use_case
+def create_item(staff: User, site_id: int, data: dict) -> dict:
     require_staff(staff, site_id)
     _check_prices(data["price_fen"], data.get("options") or [])
-    cafe_site(site_id)
+    get_site(site_id, kind="cafe")
     category = _category(site_id, data["category"])
     last = db.session.scalar(select(func.max(MenuItem.position)).where(MenuItem.category_id == category.id))
     item = MenuItem(site_id=site_id, category_id=category.id, position=(last or 0) + 1,
                     **{k: data[k] for k in ITEM_FIELDS if k in data})
     db.session.add(item)
-    db.session.commit()
-    return item
+    db.session.flush()
+    return item_view(item)
 
 
-def update_item(staff: User, item_id: int, changes: dict) -> MenuItem:
+@use_case
+def update_item(staff: User, item_id: int, changes: dict) -> dict:
     require_staff(staff)  # 403 for a non-staff user before anything is looked up
     item = db.session.get(MenuItem, item_id)
     if item is None:
@@ -107,5 +103,5 @@ def update_item(staff: User, item_id: int, changes: dict) -> MenuItem:
     for k in ITEM_FIELDS:
         if k in changes:
             setattr(item, k, changes[k])
-    db.session.commit()
-    return item
+    db.session.flush()
+    return item_view(item)

@@ -2,32 +2,33 @@
 
 WeChat Pay is called only after our transaction has committed (no network call
 inside a database transaction); when the call fails, a second transaction undoes
-the order.
+the order. Each step is a `transaction()` of its own.
 """
 import logging
 import secrets
 from collections import defaultdict
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
 
+from .. import localtime
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound, UpstreamUnavailable
 from ..extensions import db
+from ..identity import User
 from ..moderation import check_text
-from ..identity.models import User
-from ..sites.models import Site
+from ..sites import Site, get_site
+from ..units import lock, transaction
 from ..wechat import pay_client
 from ..wechat.errors import WeChatAPIError, WeChatError
-from .menu import cafe_site
 from .models import MenuItem, Order, OrderItem, Payment, PickupCounter
-from .locking import locked_order
+from .payments import request_refund
+from .views import order_view
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def is_open(site: Site, at: datetime) -> bool:
     hours = site.opening_hours or []
     if not hours:
         return True
-    local = at.astimezone(ZoneInfo(site.timezone or current_app.config["DEFAULT_TIMEZONE"]))
+    local = localtime.at(at, site)
     now = local.strftime("%H:%M")
     return any(h.get("weekday") == local.isoweekday() and h.get("open", "") <= now < h.get("close", "")
                for h in hours)
@@ -120,7 +121,7 @@ def _hold_stock(site_id: int, lines: list[OrderItem]) -> None:
         if taken != 1:
             short[item_id] = next(line.name for line in lines if line.item_id == item_id)
     if short:
-        raise _unavailable(short)  # the route's rollback gives back what was taken
+        raise _unavailable(short)  # the unit's rollback gives back what was taken
 
 
 def release_stock(order: Order) -> None:
@@ -147,19 +148,39 @@ def _next_number(site: Site, local_date) -> str:
     return f"{prefix}{value:03d}"
 
 
-def place_order(user: User, site_id: int, data: dict) -> tuple[Order, dict]:
+def place_order(user: User, site_id: int, data: dict) -> dict:
     """Create a `pending_payment` order, hold its stock, then prepay at WeChat Pay."""
-    site = cafe_site(site_id)
+    if not is_open(get_site(site_id, kind="cafe"), utcnow()):
+        raise Conflict("cafe_closed", "咖啡馆当前未营业")
+    check_text(user.openid, data.get("note"))  # a WeChat call: before the transaction
+    with transaction():
+        order_id, prepay = _create_order(user, site_id, data)
+    try:
+        prepay_id = pay_client().prepay_jsapi(**prepay)
+    except WeChatError as exc:
+        log.warning("prepay failed for order %s: %s", order_id, exc)
+        _abandon(order_id)
+        raise UpstreamUnavailable() from None
+    with transaction():
+        order = db.session.get(Order, order_id)
+        order.prepay_id = prepay_id
+        db.session.flush()
+        return {"order": order_view(order), "payment": pay_client().payment_params(prepay_id)}
+
+
+def _create_order(user: User, site_id: int, data: dict) -> tuple[int, dict]:
+    """The order and its held stock; returns what the prepay call needs (read before the commit,
+    so nothing reopens a transaction that would stay open across the network call)."""
+    site = get_site(site_id, kind="cafe")
     now = utcnow()
     if not is_open(site, now):
         raise Conflict("cafe_closed", "咖啡馆当前未营业")
-    check_text(user.openid, data.get("note"))
     lines = _priced_lines(site_id, data["items"])
     total = sum(line.unit_price_fen * line.qty for line in lines)
     if total <= 0:
         raise Invalid("validation_error", "订单金额须大于 0", fields={"items": ["订单金额须大于 0"]})
     _hold_stock(site_id, lines)
-    local_date = now.astimezone(ZoneInfo(site.timezone or current_app.config["DEFAULT_TIMEZONE"])).date()
+    local_date = localtime.local_date(now, site)
     order = Order(site_id=site_id, user_id=user.id, local_date=local_date, number=_next_number(site, local_date),
                   status="pending_payment", total_fen=total, fulfilment=data["fulfilment"],
                   table_no=data.get("table_no") if data["fulfilment"] == "table" else None,
@@ -168,38 +189,30 @@ def place_order(user: User, site_id: int, data: dict) -> tuple[Order, dict]:
                   items=lines, created_at=now)
     db.session.add(order)
     db.session.flush()
-    # Read now: after the commit every attribute would be reloaded, reopening a transaction
-    # that would then stay open across the network call.
-    order_id, prepay = order.id, dict(
-        out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
-        total_fen=total, openid=user.openid, time_expire=order.expires_at)
-    db.session.commit()
-
-    try:
-        prepay_id = pay_client().prepay_jsapi(**prepay)
-    except WeChatError as exc:
-        log.warning("prepay failed for order %s: %s", order_id, exc)
-        _abandon(order_id)
-        raise UpstreamUnavailable() from None
-    order.prepay_id = prepay_id
-    db.session.commit()
-    return order, pay_client().payment_params(prepay_id)
+    return order.id, dict(out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
+                          total_fen=total, openid=user.openid, time_expire=order.expires_at)
 
 
 def _abandon(order_id: int) -> None:
     """Second transaction after a failed prepay: cancel the order and give its stock back."""
-    db.session.rollback()
-    order = locked_order(Order.id == order_id)
-    if order is not None and order.status == "pending_payment":
-        order.status, order.cancelled_at = "cancelled", utcnow()
-        release_stock(order)
-    db.session.commit()
+    with transaction():
+        order = locked_order(Order.id == order_id)
+        if order is not None and order.status == "pending_payment":
+            order.status, order.cancelled_at = "cancelled", utcnow()
+            release_stock(order)
+
+
+def locked_order(*where) -> Order | None:
+    """The order matching `where`, locked until the unit ends, with fresh attributes."""
+    return db.session.scalar(lock(select(Order).where(*where)))
 
 
 # ---------------------------------------------------------------- reading
 
 def my_orders(user: User, page: int, page_size: int) -> dict:
-    return page_of(_my_orders_query(user), page, page_size)
+    result = page_of(_my_orders_query(user), page, page_size)
+    result["items"] = [order_view(o) for o in result["items"]]
+    return result
 
 
 def _my_orders_query(user: User):
@@ -214,35 +227,39 @@ def own_order(user: User, order_id: int) -> Order:
     return order
 
 
+def get_order(user: User, order_id: int) -> dict:
+    return order_view(own_order(user, order_id))
+
+
 # ---------------------------------------------------------------- cancelling
 
-def cancel_order(user: User, order_id: int) -> Order:
+def cancel_order(user: User, order_id: int) -> dict:
     """pending_payment → cancelled (closed at WeChat Pay after commit); paid → refunding (refund after commit)."""
-    own_order(user, order_id)
-    order = locked_order(Order.id == order_id)
-    if order.status in CANCELLABLE_AGAIN:
-        db.session.commit()
-        return order
-    out_trade_no = order.out_trade_no
-    if order.status == "pending_payment":
-        order.status, order.cancelled_at = "cancelled", utcnow()
-        release_stock(order)
-        db.session.commit()
-        close_at_wechat(out_trade_no)
-        return order
-    if order.status == "paid":
-        payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
-        payment_id = payment.id
-        order.status, order.cancelled_at = "refunding", utcnow()
-        payment.refund_status = "due"
-        payment.out_refund_no = "RF" + out_trade_no
-        release_stock(order)
-        db.session.commit()
-        from .payments import request_refund
-        request_refund(payment_id)
-        return order
-    db.session.rollback()
-    raise Conflict("order_in_progress", "订单已在制作中，无法取消，请到柜台联系店员")
+    with transaction():
+        own_order(user, order_id)
+        order = locked_order(Order.id == order_id)
+        view, after = order_view(order), None
+        if order.status not in CANCELLABLE_AGAIN:
+            if order.status == "pending_payment":
+                order.status, order.cancelled_at = "cancelled", utcnow()
+                release_stock(order)
+                after = ("close", order.out_trade_no)
+            elif order.status == "paid":
+                payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+                order.status, order.cancelled_at = "refunding", utcnow()
+                payment.refund_status, payment.out_refund_no = "due", "RF" + order.out_trade_no
+                release_stock(order)
+                db.session.flush()
+                after = ("refund", payment.id)
+            else:
+                raise Conflict("order_in_progress", "订单已在制作中，无法取消，请到柜台联系店员")
+            view = order_view(order)
+    # After the commit, outside any transaction: WeChat Pay is told (and retried by the worker).
+    if after and after[0] == "close":
+        close_at_wechat(after[1])
+    elif after:
+        request_refund(after[1])
+    return view
 
 
 def close_at_wechat(out_trade_no: str) -> bool:

@@ -11,13 +11,14 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import events
 from ..db import utcnow
 from ..extensions import db
-from ..notifications.outbox import notify
+from ..notifications import notify
+from ..units import lock, transaction
 from ..wechat import pay_client
 from ..wechat.errors import WeChatAPIError, WeChatError
 from ..wechat.pay import InvalidNotify
-from .locking import locked_order
 from .models import Order, Payment
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,10 @@ def order_page(order: Order) -> str:
     return f"pages/cafe/order?id={order.id}"
 
 
+def _locked(*where) -> Order | None:
+    return db.session.scalar(lock(select(Order).where(*where)))
+
+
 # ---------------------------------------------------------------- notifies
 
 def handle_notify(headers, body: bytes) -> None:
@@ -50,30 +55,27 @@ def handle_notify(headers, body: bytes) -> None:
         raise NotifyRejected("通知验签失败") from None
     kind, resource = event["event_type"], event["resource"]
     try:
-        if kind == "TRANSACTION.SUCCESS":
-            _paid(resource)
-        elif kind.startswith("REFUND."):
-            _refund_event(kind, resource)
-        else:
-            log.info("WeChat Pay notify %s acknowledged, nothing to do", kind)
+        with transaction():
+            if kind == "TRANSACTION.SUCCESS":
+                _paid(resource)
+            elif kind.startswith("REFUND."):
+                _refund_event(kind, resource)
+            else:
+                log.info("WeChat Pay notify %s acknowledged, nothing to do", kind)
     except IntegrityError:
-        # Lost a race with a concurrent delivery of the same notify: it recorded the payment.
-        db.session.rollback()
+        pass  # lost a race with a concurrent delivery of the same notify: it recorded the payment
 
 
 def _paid(tx: dict) -> None:
     out_trade_no = tx.get("out_trade_no")
-    order = locked_order(Order.out_trade_no == out_trade_no) if isinstance(out_trade_no, str) else None
+    order = _locked(Order.out_trade_no == out_trade_no) if isinstance(out_trade_no, str) else None
     if order is None:
-        db.session.rollback()
         raise NotifyRejected("订单不存在")
     problem = transaction_problem(order, tx)
     if problem:
-        db.session.rollback()
         log.error("WeChat Pay notify for order %s does not match it: %s", order.id, problem)
         raise NotifyRejected(problem)
     record_payment(order, tx)
-    db.session.commit()
 
 
 def transaction_problem(order: Order, tx: dict) -> str | None:
@@ -120,6 +122,9 @@ def record_payment(order: Order, tx: dict) -> bool:
     else:
         order.status, order.paid_at = "paid", paid_at
     db.session.flush()
+    if not late:
+        events.emit("order_paid", order_id=order.id, site_id=order.site_id, user_id=order.user_id,
+                    total_fen=order.total_fen, at=paid_at)
     return True
 
 
@@ -127,23 +132,19 @@ def _refund_event(kind: str, resource: dict) -> None:
     if resource.get("mchid") != current_app.config["WECHATPAY_MCHID"]:
         raise NotifyRejected("商户号不匹配")
     out_trade_no = resource.get("out_trade_no")
-    order = locked_order(Order.out_trade_no == out_trade_no) if isinstance(out_trade_no, str) else None
+    order = _locked(Order.out_trade_no == out_trade_no) if isinstance(out_trade_no, str) else None
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id)) if order else None
     if payment is None or payment.out_refund_no is None or resource.get("out_refund_no") != payment.out_refund_no:
-        db.session.rollback()
         raise NotifyRejected("退款单不存在")
     if kind != "REFUND.SUCCESS" or resource.get("refund_status") != "SUCCESS":
         # REFUND.ABNORMAL / REFUND.CLOSED: money did not go back; people must step in.
-        db.session.rollback()
         log.error("refund of order %s ended %s/%s: needs manual handling", order.id, kind,
                   resource.get("refund_status"))
         return
     amount = resource.get("amount")
     if not isinstance(amount, dict) or amount.get("refund") != payment.amount_fen:
-        db.session.rollback()
         raise NotifyRejected("退款金额与订单不一致")
     if payment.refund_status == "refunded":
-        db.session.rollback()
         return
     payment.refund_status, payment.refunded_at = "refunded", utcnow()
     if order.status == "refunding":
@@ -151,7 +152,6 @@ def _refund_event(kind: str, resource: dict) -> None:
     notify(order.user_id, "order_refunded", "退款成功",
            f"您的订单 {order.number} 已退款 {yuan(payment.amount_fen)} 元，将原路退回", order_page(order),
            {"number": order.number, "amount": f"{yuan(payment.amount_fen)}元", "status": "已退款"})
-    db.session.commit()
 
 
 # ---------------------------------------------------------------- after-commit calls and jobs
@@ -161,13 +161,14 @@ def request_refund(payment_id: int) -> bool:
 
     Safe to repeat: WeChat Pay answers a repeated out_refund_no with the same refund.
     """
-    payment = db.session.get(Payment, payment_id)
-    if payment is None or payment.refund_status != "due":
-        return False
-    order = db.session.get(Order, payment.order_id)
-    order_id, refund = order.id, dict(out_trade_no=order.out_trade_no, out_refund_no=payment.out_refund_no,
-                                      refund_fen=payment.amount_fen, total_fen=payment.amount_fen, reason="订单取消")
-    db.session.commit()  # no transaction stays open across the network call
+    with transaction():  # read, and closed before the network call
+        payment = db.session.get(Payment, payment_id)
+        if payment is None or payment.refund_status != "due":
+            return False
+        order = db.session.get(Order, payment.order_id)
+        order_id, refund = order.id, dict(out_trade_no=order.out_trade_no, out_refund_no=payment.out_refund_no,
+                                          refund_fen=payment.amount_fen, total_fen=payment.amount_fen,
+                                          reason="订单取消")
     try:
         pay_client().refund(**refund)
     except WeChatAPIError as exc:
@@ -176,10 +177,10 @@ def request_refund(payment_id: int) -> bool:
     except WeChatError as exc:
         log.warning("refund of order %s failed, will retry: %s", order_id, exc)
         return False
-    db.session.execute(update(Payment).where(Payment.id == payment_id, Payment.refund_status == "due")
-                       .values(refund_status="requested", refund_requested_at=utcnow())
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
+    with transaction():
+        db.session.execute(update(Payment).where(Payment.id == payment_id, Payment.refund_status == "due")
+                           .values(refund_status="requested", refund_requested_at=utcnow())
+                           .execution_options(synchronize_session=False))
     return True
 
 
@@ -189,8 +190,8 @@ def settle_from_query(order_id: int) -> str:
     Returns "paid", "unpaid" (WeChat Pay has it unpaid, closed, or not at all) or
     "unknown" (unreachable, or its answer does not match the order).
     """
-    out_trade_no = db.session.get(Order, order_id).out_trade_no
-    db.session.commit()  # no transaction stays open across the network call
+    with transaction():  # read, and closed before the network call
+        out_trade_no = db.session.get(Order, order_id).out_trade_no
     try:
         tx = pay_client().query(out_trade_no)
     except WeChatError as exc:
@@ -201,15 +202,14 @@ def settle_from_query(order_id: int) -> str:
     if tx.get("trade_state") not in ("SUCCESS", "REFUND"):
         return "unknown"  # USERPAYING: ask again later
     tx = {**tx, "trade_state": "SUCCESS"}  # REFUND: it was paid, then a refund began
-    order = locked_order(Order.id == order_id)
-    problem = transaction_problem(order, tx)
-    if problem:
-        db.session.rollback()
-        log.error("WeChat Pay query of order %s does not match it: %s", order_id, problem)
-        return "unknown"
     try:
-        record_payment(order, tx)
-        db.session.commit()
+        with transaction():
+            order = _locked(Order.id == order_id)
+            problem = transaction_problem(order, tx)
+            if problem:
+                log.error("WeChat Pay query of order %s does not match it: %s", order_id, problem)
+                return "unknown"
+            record_payment(order, tx)
     except IntegrityError:
-        db.session.rollback()
+        pass  # a notify recorded it meanwhile
     return "paid"

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..sites.models import StaffAssignment
-from .models import Resident, ResidentLink, ResidentSite, User
+from .models import Resident, ResidentLink, ResidentSite, StaffAssignment, User
 
 
 def staff_roles(user: User) -> dict[int, str]:
@@ -67,6 +66,24 @@ def known_at(resident_id: int, site_ids: set[int]) -> int | None:
 
 def resident_known_to(resident_id: int, site_ids: set[int]) -> bool:
     return known_at(resident_id, site_ids) is not None
+
+
+def acting_for(user: User, resident_id: int, site_id: int) -> tuple[Resident, bool]:
+    """The walk-in rule, the same for every booking (activities, rehab, devices): a user may act at
+    `site_id` for a resident they are linked to (→ as_staff False), or, as staff of `site_id`, for a
+    resident known to one of their sites, i.e. one they can already see (→ as_staff True: the person
+    is at the counter or has no phone); admins for anyone. Anyone else's resident: 404."""
+    resident = db.session.get(Resident, resident_id)
+    if resident is None or resident.erased_at is not None:
+        raise NotFound()
+    if is_linked(user.id, resident_id):
+        return resident, False
+    if user.is_admin:
+        return resident, True
+    roles = staff_roles(user)
+    if site_id in roles and resident_known_to(resident_id, set(roles)):
+        return resident, True
+    raise NotFound()
 
 
 def resident_for_actor(user: User, resident_id: int) -> tuple[Resident, bool, int | None]:

@@ -1,3 +1,5 @@
+"""Who people are to the system: WeChat accounts and their tokens, the residents served and who may act
+for them, staff assignments to sites, and volunteer profiles (roles, API.md "Roles")."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -10,6 +12,7 @@ DISABILITY_CATEGORIES = ("visual", "hearing", "speech", "physical", "intellectua
 NEEDS = ("wheelchair", "sign_language", "guide_dog", "easy_read", "large_print", "carer", "hearing_loop", "other")
 VOLUNTEER_SKILLS = ("sign_language", "wheelchair_assist", "guide", "first_aid", "teaching", "other")
 COMMUNICATION = ("text", "sign_language", "voice", "large_text", "easy_read")
+STAFF_ROLES = ("staff", "manager")
 
 
 class User(TimestampMixin, Base):
@@ -45,6 +48,36 @@ class AuthToken(TimestampMixin, Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class WebSession(TimestampMixin, Base):
+    """Signing a screen in by scanning (a counter tablet, a TV): a ticket shown as a QR code that
+    becomes a session once a user confirms it from the mini-program and the screen collects it.
+
+    Only SHA-256 hashes are stored: of the ticket (in the QR), of the requester secret (a cookie of
+    the browser that asked for the ticket: only that browser may collect the session) and of the
+    session secret (the screen's cookie). `user_id` is set on confirmation, `secret_hash` when the
+    screen collects the session; revoked with the user's tokens (`tokens.revoke_all`).
+    """
+    __tablename__ = "web_sessions"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) = (confirmed_at IS NULL)", name="confirmed_by_user"),
+        CheckConstraint("secret_hash IS NULL OR confirmed_at IS NOT NULL", name="collected_after_confirmed"),
+        Index("ix_web_sessions_ticket_expires", "ticket_expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    requester_hash: Mapped[str] = mapped_column(String(64))
+    ticket_expires_at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    confirmed_at: Mapped[datetime | None]
+    secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    collected_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # the session's end, set on confirmation (WEB_SESSION_HOURS)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship()
 
 
 class Resident(TimestampMixin, Base):
@@ -99,7 +132,7 @@ class ResidentLink(TimestampMixin, Base):
 class ResidentSite(TimestampMixin, Base):
     """A resident known to a site: registered, verified, signed up or booked there.
 
-    Staff scope over residents is this table; domains call `identity.services.mark_known`.
+    Staff scope over residents is this table; domains call `identity.mark_known`.
     """
     __tablename__ = "resident_sites"
 
@@ -124,6 +157,17 @@ class VolunteerProfile(TimestampMixin, Base):
     minutes_total: Mapped[int] = mapped_column(default=0)
 
     user: Mapped[User] = relationship(back_populates="volunteer", foreign_keys=[user_id])
+
+
+class StaffAssignment(TimestampMixin, Base):
+    """A user's role at a site. Staff scope is always read from here, never from a request."""
+    __tablename__ = "staff_assignments"
+    __table_args__ = (CheckConstraint("role IN ('staff', 'manager')", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    assigned_at: Mapped[datetime | None]
 
 
 Index("ix_residents_registered_site", Resident.registered_site_id)

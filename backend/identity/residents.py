@@ -4,49 +4,19 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..audit import services as audit
+from .. import audit
 from ..common.pagination import page_of
 from ..crypto import decrypt, encrypt, lookup_hash, mask_phone
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..moderation import check_text
-from ..sites.models import Site
+from ..sites import get_site
+from ..units import use_case
 from .access import linked_resident, require_staff, resident_for_actor, resident_known_to, staff_site_ids
 from .certificates import birth_date_of_id, certificate_errors, normalise
 from .models import Resident, ResidentLink, ResidentSite, User
-
-GUARDIAN_AGE = 14
-
-
-def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def resident_birth_date(resident: Resident) -> date | None:
-    raw = decrypt(resident.birth_date_enc)
-    return date.fromisoformat(raw) if raw else None
-
-
-def resident_view(resident: Resident, viewer: User | None = None) -> dict:
-    """The `Resident` of API.md: sensitive values masked, relation as seen by `viewer`."""
-    relation = None
-    if viewer is not None:
-        relation = db.session.scalar(select(ResidentLink.relation).where(
-            ResidentLink.user_id == viewer.id, ResidentLink.resident_id == resident.id))
-    born = resident_birth_date(resident)
-    return {
-        "id": resident.id, "name": resident.name, "relation": relation,
-        "disability_category": resident.disability_category, "disability_level": resident.disability_level,
-        "has_certificate": resident.certificate_hash is not None,
-        "certificate_tail": resident.certificate_tail,
-        "birth_year": born.year if born else None,
-        "under_14": age_on(born, date.today()) < GUARDIAN_AGE if born else None,
-        "phone_masked": resident.phone_masked, "needs": resident.needs or [],
-        "verification": resident.verification, "verification_note": resident.verification_note,
-        "registered_site_id": resident.registered_site_id, "created_at": resident.created_at,
-    }
-
+from .views import GUARDIAN_AGE, age_on, resident_birth_date, resident_view
 
 def _apply_personal_fields(resident: Resident, data: dict) -> None:
     """Validate and store name/category/level/certificate/birth date/phone/needs; raise 422 listing every defect."""
@@ -126,11 +96,11 @@ def _insert(resident: Resident) -> None:
     db.session.add(resident)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the unit rolls back
         raise Conflict("certificate_registered", "该残疾人证已登记，请联系已关联的家属或工作人员") from None
 
 
+@use_case
 def register_for_user(user: User, data: dict) -> dict:
     """A user registers a resident they act for (themself, a parent, a child...)."""
     if data["relation"] == "self" and db.session.scalar(select(ResidentLink.id).where(
@@ -139,10 +109,11 @@ def register_for_user(user: User, data: dict) -> dict:
     resident = _new_resident(user, data)
     _insert(resident)
     db.session.add(ResidentLink(user_id=user.id, resident_id=resident.id, relation=data["relation"]))
-    db.session.commit()
+    db.session.flush()
     return resident_view(resident, user)
 
 
+@use_case
 def register_walk_in(staff: User, data: dict) -> dict:
     """Staff register a resident without a smartphone; linked to the site, not to a user."""
     site_id = _staff_site(staff, data.get("site_id"))
@@ -151,7 +122,6 @@ def register_walk_in(staff: User, data: dict) -> dict:
     _insert(resident)
     mark_known(resident.id, site_id, "registered")
     audit.record(staff.id, "update", [resident.id], site_id=site_id)
-    db.session.commit()
     return resident_view(resident, staff)
 
 
@@ -159,8 +129,7 @@ def _staff_site(staff: User, site_id: int | None) -> int:
     """The site a staff action applies to: the one named (if theirs) or their only one."""
     roles = require_staff(staff, site_id)
     if site_id is not None:
-        if db.session.get(Site, site_id) is None:
-            raise NotFound()
+        get_site(site_id)
         return site_id
     if len(roles) != 1:
         raise Invalid(fields={"site_id": ["您在多个站点任职，请指定 site_id"]})
@@ -183,24 +152,26 @@ def my_residents(user: User) -> list[dict]:
     return [resident_view(r, user) for r in rows]
 
 
+@use_case
 def read_resident(actor: User, resident_id: int) -> dict:
     resident, as_staff, site_id = resident_for_actor(actor, resident_id)
     if as_staff:
         audit.record(actor.id, "read", [resident.id], site_id=site_id)
-        db.session.commit()
     return resident_view(resident, actor)
 
 
+@use_case
 def update_resident(actor: User, resident_id: int, data: dict) -> dict:
     resident, as_staff, site_id = resident_for_actor(actor, resident_id)
     check_text(actor.openid, data.get("name"), data.get("notes"))
     _apply_personal_fields(resident, data)
     if as_staff:
         audit.record(actor.id, "update", [resident.id], fields=sorted(data), site_id=site_id)
-    db.session.commit()
+    db.session.flush()
     return resident_view(resident, actor)
 
 
+@use_case
 def unlink(user: User, resident_id: int) -> None:
     resident = linked_resident(user, resident_id)
     db.session.execute(ResidentLink.__table__.delete().where(
@@ -209,7 +180,6 @@ def unlink(user: User, resident_id: int) -> None:
     if remaining is None and resident.registered_site_id is None and not db.session.scalar(
             select(exists().where(ResidentSite.resident_id == resident_id))):
         erase_resident(resident)  # nobody acts for them and no site knows them: keep nothing personal
-    db.session.commit()
 
 
 def erase_resident(resident: Resident) -> None:
@@ -221,6 +191,7 @@ def erase_resident(resident: Resident) -> None:
     resident.erased_at = utcnow()
 
 
+@use_case
 def staff_residents(staff: User, *, page: int, page_size: int, site_id: int | None = None,
                     verification: str | None = None, q: str | None = None,
                     certificate_no: str | None = None) -> dict:
@@ -260,9 +231,7 @@ def _audit_listing(staff: User, residents: list[Resident]) -> list[dict]:
         .where(ResidentSite.resident_id.in_(ids), ResidentSite.site_id.in_(scope))
         .group_by(ResidentSite.resident_id)).all()) if ids and scope else {}
     audit.record(staff.id, "read", ids, sites=sites)
-    views = [resident_view(r) for r in residents]  # before the commit expires (and would reload) every row
-    db.session.commit()
-    return views
+    return [resident_view(r) for r in residents]
 
 
 def _find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:
@@ -278,6 +247,7 @@ def _find_by_certificate(staff: User, certificate_no: str) -> list[Resident]:
     return [resident]
 
 
+@use_case
 def verify(staff: User, resident_id: int, status: str, note: str, site_id: int | None = None) -> dict:
     """Certificate checked in person: verified or rejected; the resident becomes known to the site."""
     site = _staff_site(staff, site_id)
@@ -296,7 +266,7 @@ def verify(staff: User, resident_id: int, status: str, note: str, site_id: int |
     resident.verified_by_id, resident.verified_at = staff.id, utcnow()
     mark_known(resident.id, site, "verified")
     audit.record(staff.id, "verify", [resident.id], fields=["certificate", "verification"], site_id=site)
-    db.session.commit()
+    db.session.flush()
     return resident_view(resident)
 
 

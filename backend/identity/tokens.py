@@ -1,4 +1,4 @@
-"""Opaque bearer tokens: issue, resolve, revoke."""
+"""Opaque bearer tokens: issue, resolve, revoke (with the screens' sessions, `web_sessions`)."""
 import hashlib
 import secrets
 from datetime import timedelta
@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..db import utcnow
 from ..extensions import db
-from .models import AuthToken, User
+from .models import AuthToken, User, WebSession
 
 
 def _hash(token: str) -> str:
@@ -36,5 +36,8 @@ def resolve(token: str) -> tuple[User, AuthToken] | None:
 
 
 def revoke_all(user_id: int) -> None:
+    """Every token of the user, and every screen signed in as them (or about to be)."""
     db.session.execute(update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+    db.session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
                        .values(revoked_at=utcnow()))

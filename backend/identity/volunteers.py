@@ -1,30 +1,32 @@
-"""Volunteer applications and their review."""
-from sqlalchemy import select
+"""Volunteer applications and their review (the `volunteer` role)."""
+from sqlalchemy import select, update
 
+from .. import events
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..moderation import check_text
-from ..notifications.outbox import notify
+from ..units import use_case
 from .access import require_staff
 from .models import User, VolunteerProfile
+from .views import me_view, volunteer_view
 
 
-def apply(user: User, real_name: str, skills: list[str], intro: str) -> VolunteerProfile:
+@use_case
+def apply(user: User, real_name: str, skills: list[str], intro: str) -> dict:
     """Apply (or re-apply after a rejection); an approved volunteer editing skills stays approved."""
     check_text(user.openid, real_name, intro)
     profile = user.volunteer
     if profile is None:
         profile = VolunteerProfile(user_id=user.id, status="pending")
         db.session.add(profile)
+        user.volunteer = profile
     elif profile.status == "rejected":
         profile.status = "pending"
-    elif profile.status == "pending" and profile.reviewed_at is None:
-        pass  # still waiting; the new details replace the old
     profile.real_name, profile.skills, profile.intro = real_name, sorted(set(skills)), intro
-    db.session.commit()
-    return profile
+    db.session.flush()
+    return me_view(user)
 
 
 def list_applications(staff: User, status: str | None, page: int, page_size: int) -> dict:
@@ -33,10 +35,14 @@ def list_applications(staff: User, status: str | None, page: int, page_size: int
         User.deleted_at.is_(None)).order_by(VolunteerProfile.created_at)
     if status:
         stmt = stmt.where(VolunteerProfile.status == status)
-    return page_of(stmt, page, page_size)
+    result = page_of(stmt, page, page_size)
+    result["items"] = [volunteer_view(p) for p in result["items"]]
+    return result
 
 
-def review(staff: User, user_id: int, status: str, note: str) -> VolunteerProfile:
+@use_case
+def review(staff: User, user_id: int, status: str, note: str) -> dict:
+    """Approve or reject; the applicant hears of it (event `volunteer_reviewed`)."""
     require_staff(staff)
     profile = db.session.get(VolunteerProfile, user_id)
     if profile is None:
@@ -45,11 +51,15 @@ def review(staff: User, user_id: int, status: str, note: str) -> VolunteerProfil
         raise Conflict("already_reviewed", "该申请已是此状态")
     profile.status, profile.review_note = status, note or ""
     profile.reviewed_by_id, profile.reviewed_at = staff.id, utcnow()
-    approved = status == "approved"
-    notify(user_id, "volunteer_reviewed",
-           title="志愿者申请已通过" if approved else "志愿者申请未通过",
-           body=note or ("欢迎加入志愿者队伍" if approved else "如有疑问请联系工作人员"),
-           page="pages/volunteer/index",
-           data={"result": "已通过" if approved else "未通过", "note": note or "", "time": utcnow().isoformat()})
-    db.session.commit()
-    return profile
+    db.session.flush()
+    events.emit("volunteer_reviewed", user_id=user_id, status=status, note=note or "",
+                at=profile.reviewed_at)
+    return volunteer_view(profile)
+
+
+def add_minutes(user_id: int, delta: int) -> None:
+    """Keep VolunteerProfile.minutes_total in step with credits (an UPDATE expression: no lost update).
+    Joins the caller's transaction (the activities domain credits attended volunteers)."""
+    if delta:
+        db.session.execute(update(VolunteerProfile).where(VolunteerProfile.user_id == user_id)
+                           .values(minutes_total=VolunteerProfile.minutes_total + delta))

@@ -13,8 +13,21 @@ crash sends at most once:
    cannot send (deleted user, no template, no credit) ends here as `skipped`.
 3. the WeChat call, outside any transaction.
 4. one transaction records the outcome: sent (credit spent), skipped (43101), retry
-   later with exponential backoff (WeChat busy/timeout/5xx, up to NOTIFY_MAX_ATTEMPTS),
-   or failed; the reserved credit is given back unless the send succeeded.
+   later with exponential backoff (up to NOTIFY_MAX_ATTEMPTS) when WeChat cannot have
+   delivered it, failed otherwise; the reserved credit is given back unless WeChat took,
+   or may have taken, the message.
+
+What "cannot have delivered it" means (backend/wechat/errors.py): nothing reached WeChat
+(`WeChatNotSent`: connection refused, DNS, connect timeout, the access token could not be
+had — Redis down is not one of these, the token is then fetched directly), or WeChat
+answered that it failed (HTTP 5xx, system busy). A send whose request went out and whose
+answer was lost (`WeChatOutcomeUnknown`: read timeout, dropped connection) is never resent:
+WeChat usually did deliver it (the fake's timeout fault shows exactly that), and three
+identical messages are worse than none. Such a row is settled as `failed` with last_error
+"outcome unknown", not `sent`: `delivery` says what we know, and we do not know that the
+user got it; the inbox item is there either way. Its credit counts as spent, because WeChat
+has most likely used the user's one-time quota for it; given back, it would be a credit
+WeChat no longer honours.
 
 A worker killed between 2 and 4 leaves a `sending` row: whether WeChat delivered it is
 unknown, so once its lease has expired it is marked `failed` ("outcome unknown") rather
@@ -31,9 +44,10 @@ from sqlalchemy import or_, select, update
 
 from ..db import utcnow
 from ..extensions import db
-from ..identity.models import User
+from ..identity import User
+from ..units import lock, transaction
 from ..wechat import mp_client
-from ..wechat.errors import WeChatAPIError, WeChatUnavailable
+from ..wechat.errors import WeChatAPIError, WeChatNotSent, WeChatOutcomeUnknown, WeChatUnavailable
 from ..worker import stop_requested
 from . import credits, templates
 from .models import Notification
@@ -67,36 +81,33 @@ def claim(token: str, due_by, batch_size: int) -> list[int]:
     """Step 1: take up to `batch_size` due rows for this worker; their ids."""
     now = utcnow()
     lease_free = or_(N.lease_until.is_(None), N.lease_until < now)
-    candidates = db.session.scalars(
-        select(N.id).where(N.delivery == "pending", N.next_attempt_at <= due_by, lease_free)
-        .order_by(N.next_attempt_at, N.id).limit(batch_size)
-        .with_for_update(skip_locked=True)).all()
-    if not candidates:
-        db.session.rollback()
-        return []
-    lease = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
-    db.session.execute(update(N).where(N.id.in_(candidates), N.delivery == "pending", lease_free)
-                       .values(claim_token=token, lease_until=lease))
-    ids = db.session.scalars(select(N.id).where(N.id.in_(candidates), N.claim_token == token)
-                             .order_by(N.next_attempt_at, N.id)).all()
-    db.session.commit()
-    return list(ids)
+    with transaction():
+        candidates = db.session.scalars(lock(
+            select(N.id).where(N.delivery == "pending", N.next_attempt_at <= due_by, lease_free)
+            .order_by(N.next_attempt_at, N.id).limit(batch_size), skip_locked=True)).all()
+        if not candidates:
+            return []
+        lease = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
+        db.session.execute(update(N).where(N.id.in_(candidates), N.delivery == "pending", lease_free)
+                           .values(claim_token=token, lease_until=lease))
+        return list(db.session.scalars(select(N.id).where(N.id.in_(candidates), N.claim_token == token)
+                                       .order_by(N.next_attempt_at, N.id)))
 
 
 def release(token: str, ids: list[int]) -> None:
     """Give claimed, untouched rows back at once (a stopping worker), instead of at lease expiry."""
-    db.session.execute(update(N).where(N.id.in_(ids), N.claim_token == token, N.delivery == "pending")
-                       .values(claim_token=None, lease_until=None))
-    db.session.commit()
+    with transaction():
+        db.session.execute(update(N).where(N.id.in_(ids), N.claim_token == token, N.delivery == "pending")
+                           .values(claim_token=None, lease_until=None))
 
 
 def reap_interrupted(now) -> int:
     """`sending` rows whose worker died mid-call: outcome unknown, so failed, not resent."""
-    result = db.session.execute(
-        update(N).where(N.delivery == "sending", N.lease_until < now)
-        .values(delivery="failed", lease_until=None,
-                last_error="interrupted during sending; outcome unknown, not retried to avoid a double send"))
-    db.session.commit()
+    with transaction():
+        result = db.session.execute(
+            update(N).where(N.delivery == "sending", N.lease_until < now)
+            .values(delivery="failed", lease_until=None,
+                    last_error="interrupted during sending; outcome unknown, not retried to avoid a double send"))
     if result.rowcount:
         log.warning("marked %d interrupted notification sends as failed", result.rowcount)
     return result.rowcount
@@ -108,29 +119,47 @@ def deliver(nid: int, token: str) -> None:
     if prepared is None:
         return
     n_user_id, openid, template, payload, page = prepared
+
+    def finish(outcome: str, error: str | None = None) -> None:
+        _finish(nid, token, n_user_id, template.template_id, outcome=outcome, error=error)
+
     try:
-        mp_client().send_subscribe_message(openid, template.template_id, payload, page,
-                                           current_app.config["WECHAT_MINIPROGRAM_STATE"])
-    except WeChatUnavailable as e:
-        _finish(nid, token, n_user_id, template.template_id, outcome="retry", error=f"unavailable: {e}")
+        client = mp_client()
+    except Exception as e:  # a client that cannot be built has sent nothing
+        log.exception("notification %s: no WeChat client", nid)
+        return finish("retry", f"not sent: no client ({type(e).__name__})")
+    try:
+        client.send_subscribe_message(openid, template.template_id, payload, page,
+                                      current_app.config["WECHAT_MINIPROGRAM_STATE"])
+    except WeChatOutcomeUnknown as e:
+        finish("unknown", f"outcome unknown ({e}); not retried to avoid a double send")
+    except WeChatNotSent as e:
+        finish("retry", f"not sent: {e}")
+    except WeChatUnavailable as e:  # WeChat answered that it failed (5xx, system busy)
+        finish("retry", f"unavailable: {e}")
     except WeChatAPIError as e:
-        if _errcode(e) == USER_REFUSED:
-            _finish(nid, token, n_user_id, template.template_id, outcome="skipped", error=f"wechat {e}")
-        else:
-            _finish(nid, token, n_user_id, template.template_id, outcome="failed", error=f"wechat {e}")
+        finish("skipped" if _errcode(e) == USER_REFUSED else "failed", f"wechat {e}")
+    except Exception as e:
+        # Our own code failed somewhere around the call: whether WeChat got it is unknown.
+        log.exception("notification %s: unexpected error sending", nid)
+        finish("unknown", f"outcome unknown ({type(e).__name__}); not retried to avoid a double send")
     else:
-        _finish(nid, token, n_user_id, template.template_id, outcome="sent")
+        finish("sent")
 
 
 def _start(nid: int, token: str):
     """Step 2: pending → sending and a credit reserved, or the row settled as skipped."""
+    with transaction():
+        return _start_in_transaction(nid, token)
+
+
+def _start_in_transaction(nid: int, token: str):
     now = utcnow()
     lease = now + timedelta(seconds=current_app.config["NOTIFY_LEASE_SECONDS"])
     moved = db.session.execute(
         update(N).where(N.id == nid, N.claim_token == token, N.delivery == "pending")
         .values(delivery="sending", attempts=N.attempts + 1, lease_until=lease))
     if moved.rowcount != 1:  # our lease ran out and another worker holds it now
-        db.session.rollback()
         return None
     n = db.session.get(N, nid, populate_existing=True)
     user = db.session.get(User, n.user_id)
@@ -144,27 +173,32 @@ def _start(nid: int, token: str):
         reason = "no credit"
     if reason:
         _settle(n, "skipped", reason, template.template_id if template else None)
-        db.session.commit()
         return None
     payload = templates.render(template, n.title, n.body, n.data or {})
     n.template_id = template.template_id
-    prepared = (user.id, user.openid, template, payload, n.page)
-    db.session.commit()
-    return prepared
+    return user.id, user.openid, template, payload, n.page
 
 
 def _finish(nid: int, token: str, user_id: int, template_id: str, *, outcome: str, error: str | None = None):
-    """Step 4: record the outcome; give the credit back unless WeChat took the message."""
+    """Step 4: record the outcome; give the credit back unless WeChat took, or may have taken, the message."""
+    with transaction():
+        outcome, error = _finish_in_transaction(nid, token, user_id, template_id, outcome, error)
+    if outcome in ("failed", "retry", "unknown"):
+        log.warning("notification %s: %s", nid, error)
+
+
+def _finish_in_transaction(nid, token, user_id, template_id, outcome, error):
     cfg = current_app.config
     n = db.session.get(N, nid, populate_existing=True)
     if n is None or n.claim_token != token:
-        db.session.rollback()  # deleted meanwhile (account erased); nothing to record
-        return
+        return None, None  # deleted meanwhile (account erased); nothing to record
     if outcome == "retry" and n.attempts >= cfg["NOTIFY_MAX_ATTEMPTS"]:
         outcome, error = "failed", f"{error} (gave up after {n.attempts} attempts)"
     if outcome == "sent":
         _settle(n, "sent", None, template_id)
         n.sent_at = utcnow()
+    elif outcome == "unknown":
+        _settle(n, "failed", error, template_id)  # the credit stays spent (see the module docstring)
     else:
         credits.give_back(user_id, template_id)
         if outcome == "retry":
@@ -174,9 +208,7 @@ def _finish(nid: int, token: str, user_id: int, template_id: str, *, outcome: st
             n.claim_token = n.lease_until = None
         else:
             _settle(n, outcome, error, template_id)
-    db.session.commit()
-    if outcome in ("failed", "retry"):
-        log.warning("notification %s: %s", nid, error)
+    return outcome, error
 
 
 def _settle(n: Notification, delivery: str, error: str | None, template_id: str | None) -> None:

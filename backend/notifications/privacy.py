@@ -5,27 +5,26 @@ data, and of no statistical use), so nothing is left to send or show.
 """
 from sqlalchemy import delete, select
 
+from .. import localtime
 from ..extensions import db
-from ..privacy import eraser, exporter
 from . import credits
 from .models import Notification, SubscriptionCredit
 from .services import inbox_view
 
 
-@exporter("notifications")
 def export_notifications(user, resident_ids) -> dict:
     rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
                               .order_by(Notification.created_at, Notification.id)).all()
     inbox = []
     for n in rows:
         item = inbox_view(n)
-        item.update(created_at=n.created_at, read_at=n.read_at, sent_at=n.sent_at, data=n.data)
+        item.update(created_at=localtime.iso(n.created_at), read_at=localtime.iso(n.read_at),
+                    sent_at=localtime.iso(n.sent_at), data=n.data)
         inbox.append(item)
     return {"inbox": inbox,
             "subscriptions": [{"template_id": t, "remaining": r} for t, r in sorted(credits.remaining(user.id).items())]}
 
 
-@eraser
 def erase_notifications(user, resident_ids) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(delete(SubscriptionCredit).where(SubscriptionCredit.user_id == user.id))

@@ -1,11 +1,13 @@
 """Use cases of the inbox, the template list and subscribe credits (one transaction each)."""
 from sqlalchemy import select, update
 
+from .. import localtime
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..identity.models import User
+from ..identity import User
+from ..units import use_case
 from . import credits, templates
 from .models import Notification
 
@@ -22,22 +24,24 @@ def subscriptions(user: User) -> list[dict]:
              "remaining": have.get(t.template_id, 0)} for t in templates.configured().values()]
 
 
+@use_case
 def accept(user: User, template_ids: list[str]) -> list[dict]:
     """One credit per template the user accepted. Any unknown id → 422 and nothing is added."""
     known = templates.by_template_id()
-    unknown = [t for t in template_ids if t not in known]
+    unknown = [n for n, t in enumerate(template_ids, 1) if t not in known]
     if unknown:
         raise Invalid("validation_error", "包含未配置的订阅消息模板",
-                      fields={"accepted": [f"未知的模板：{t}" for t in unknown]})
+                      fields={"accepted": [f"第 {n} 项不是已配置的模板" for n in unknown]})
     # One accept per template per request: wx.requestSubscribeMessage answers each id once.
     for template_id in dict.fromkeys(template_ids):
         credits.add(user.id, template_id)
-    db.session.commit()
     return subscriptions(user)
 
 
 def inbox(user: User, unread: bool | None, page: int, page_size: int) -> dict:
-    return page_of(_inbox_query(user, unread), page, page_size)
+    result = page_of(_inbox_query(user, unread), page, page_size)
+    result["items"] = [inbox_view(n) for n in result["items"]]
+    return result
 
 
 def _inbox_query(user: User, unread: bool | None):
@@ -50,7 +54,8 @@ def _inbox_query(user: User, unread: bool | None):
     return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-def mark_read(user: User, notification_id: int) -> Notification:
+@use_case
+def mark_read(user: User, notification_id: int) -> dict:
     """Idempotent: the first read time stays. Someone else's notification → 404."""
     n = db.session.get(Notification, notification_id)
     if n is None or n.user_id != user.id:
@@ -59,11 +64,11 @@ def mark_read(user: User, notification_id: int) -> Notification:
         # Conditional, so two devices marking it at once keep the first time.
         db.session.execute(update(Notification).where(
             Notification.id == n.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
-        db.session.commit()
-    return n
+        db.session.refresh(n)
+    return inbox_view(n)
 
 
 def inbox_view(n: Notification) -> dict:
     return {"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "page": n.page,
-            "created_at": n.created_at, "read_at": n.read_at,
+            "created_at": localtime.at(n.created_at), "read_at": localtime.at(n.read_at),
             "delivery": "pending" if n.delivery == "sending" else n.delivery}

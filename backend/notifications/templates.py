@@ -1,17 +1,18 @@
 """Subscribe-message templates from `WECHAT_SUBSCRIBE_TEMPLATES`, and WeChat's value rules.
 
 The config maps kind -> {"template_id", "title", "fields": {template key: data key}}.
-A bare template id string is accepted too (title = kind, the default field map).
+A bare template id string is accepted too (the kind's declared title and field map, see
+`Domain.notifications`).
 A template key names WeChat's value type (`thing1` is a thing, `time2` a time), and
 each type has its own limits; `render()` cuts and formats our values to fit them.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from ..config import NOTIFICATION_KINDS, TEMPLATE_FIELDS
+from .. import domains, localtime
 
 # WeChat's documented maximum length per value type.
 MAX_LENGTH = {
@@ -31,18 +32,17 @@ class Template:
 
 
 def configured() -> dict[str, Template]:
-    """kind -> Template, in the order of API.md's kinds; kinds with no template id are absent."""
+    """kind -> Template, in the order the domains declare the kinds; kinds with no template id are absent."""
     raw = current_app.config.get("WECHAT_SUBSCRIBE_TEMPLATES") or {}
     out: dict[str, Template] = {}
-    for kind in NOTIFICATION_KINDS:
+    for kind, spec in domains.notification_kinds().items():
         entry = raw.get(kind)
         if isinstance(entry, str):
             entry = {"template_id": entry}
         if not isinstance(entry, dict) or not entry.get("template_id"):
             continue
-        default_title, default_fields = TEMPLATE_FIELDS.get(kind, (kind, {}))
-        out[kind] = Template(kind, str(entry["template_id"]), str(entry.get("title") or default_title),
-                             dict(entry.get("fields") or default_fields))
+        out[kind] = Template(kind, str(entry["template_id"]), str(entry.get("title") or spec.title),
+                             dict(entry.get("fields") or spec.fields))
     return out
 
 
@@ -60,7 +60,7 @@ def value_type(key: str) -> str:
 
 def render(template: Template, title: str, body: str, data: dict) -> dict[str, str]:
     """The template's data: each field from our `data` (or `$title`/`$body`), fitted to its type."""
-    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+    zone = localtime.federation_zone()
     out = {}
     for key, source in template.fields.items():
         value = {"$title": title, "$body": body}.get(source, data.get(source))
@@ -91,7 +91,11 @@ def _when(kind: str, value, zone: ZoneInfo) -> str:
         except ValueError:
             return value[:64] or "-"
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
+        # Domains pass times already in the zone of their site (localtime.iso): shown as written.
+        # A UTC or naive instant belongs to no site: shown in `zone`, the federation's.
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+        elif value.utcoffset() == timedelta(0):
             value = value.astimezone(zone)
         return value.strftime("%Y年%m月%d日" if kind == "date" else "%Y年%m月%d日 %H:%M")
     if isinstance(value, date):

@@ -9,19 +9,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import localtime
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
+from ..identity import Resident, ResidentLink, User, acting_for, is_linked, linked_user_ids, mark_known, staff_roles
 from ..moderation import check_text
-from ..identity.access import is_linked, resident_known_to, staff_roles, staff_site_ids
-from ..identity.models import Resident, ResidentLink, User
-from ..identity.residents import linked_user_ids, mark_known
-from ..notifications.outbox import notify
-from ..sites.models import Site
+from ..notifications import notify
+from ..sites import Site
+from ..units import lock, use_case
 from . import rules
 from .models import LIVE, Appointment, RehabService, RehabSlot
-from .slots import window_problem
+from .notices import notify_residents_users
+from .views import appointment_view, appointment_views
 
 MESSAGES = {
     "slot_full": "该时段已约满",
@@ -40,23 +41,8 @@ def conflict(code: str) -> Conflict:
 
 # ---------------------------------------------------------------- who acts
 
-def _booking_actor(user: User, resident_id: int, site_id: int) -> bool:
-    """True if booking as staff (walk-in), False as a linked user; 404 otherwise."""
-    resident = db.session.get(Resident, resident_id)
-    if resident is None or resident.erased_at is not None:
-        raise NotFound()
-    if is_linked(user.id, resident_id):
-        return False
-    if user.is_admin:
-        return True
-    if site_id in staff_roles(user) and resident_known_to(resident_id, staff_site_ids(user) or set()):
-        return True
-    raise NotFound()
-
-
 def _lock_resident(resident_id: int) -> Resident:
-    return db.session.scalars(select(Resident).where(Resident.id == resident_id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
+    return db.session.scalars(lock(select(Resident).where(Resident.id == resident_id))).one()
 
 
 def _users_appointment(user: User, appointment_id: int) -> Appointment:
@@ -87,9 +73,8 @@ def restricted_until(resident_id: int, site: Site, now: datetime) -> datetime | 
 
 def _check_bookable(resident: Resident, slot: RehabSlot, service: RehabService, site: Site, now: datetime,
                     *, as_staff: bool, moving: int | None = None) -> None:
-    problem = window_problem(slot, site, now, as_staff=as_staff)
-    if problem:
-        raise conflict(problem)
+    if rules.window_for(site, slot.starts_at, now, as_staff=as_staff).problem(slot.starts_at, slot.status):
+        raise conflict("outside_booking_window")
     if service.requires_verified and resident.verification != "verified":
         raise conflict("resident_not_verified")
     if not as_staff and restricted_until(resident.id, site, now) is not None:
@@ -116,7 +101,7 @@ def _take_seat(slot: RehabSlot) -> None:
 def lock_slots(*where) -> list[int]:
     """Row-lock slots in id order. Every use case locks resident → slots (by id) → appointments, so
     concurrent reschedules, cancellations and closures cannot deadlock each other."""
-    return list(db.session.scalars(select(RehabSlot.id).where(*where).order_by(RehabSlot.id).with_for_update()))
+    return list(db.session.scalars(lock(select(RehabSlot.id).where(*where).order_by(RehabSlot.id))))
 
 
 def release_seat(slot_id: int) -> None:
@@ -134,17 +119,17 @@ def _flush_or_overlap() -> None:
     try:
         db.session.flush()
     except IntegrityError:  # the exclusion constraint (PostgreSQL) caught what the lock should have
-        db.session.rollback()
         raise conflict("overlapping_appointment") from None
 
 
 # ---------------------------------------------------------------- use cases
 
-def book(user: User, slot_id: int, resident_id: int, note: str) -> Appointment:
+@use_case
+def book(user: User, slot_id: int, resident_id: int, note: str) -> dict:
     slot = db.session.get(RehabSlot, slot_id)
     if slot is None:
         raise NotFound()
-    as_staff = _booking_actor(user, resident_id, slot.site_id)
+    _, as_staff = acting_for(user, resident_id, slot.site_id)
     check_text(user.openid, note)
     service = db.session.get(RehabService, slot.service_id)
     if not service.active:
@@ -162,11 +147,11 @@ def book(user: User, slot_id: int, resident_id: int, note: str) -> Appointment:
     _flush_or_overlap()
     mark_known(resident.id, site.id, "appointment")
     notify_residents_users(a, "appointment_booked", "康复预约成功")
-    db.session.commit()
-    return a
+    return appointment_view(a)
 
 
-def cancel(user: User, appointment_id: int, reason: str) -> Appointment:
+@use_case
+def cancel(user: User, appointment_id: int, reason: str) -> dict:
     """A linked user cancels up to the cutoff; staff of the site at any time (the family is told)."""
     a = db.session.get(Appointment, appointment_id)
     if a is None:
@@ -186,8 +171,7 @@ def cancel(user: User, appointment_id: int, reason: str) -> Appointment:
         raise conflict("invalid_transition")
     if not linked:
         notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=reason or "康复站取消")
-    db.session.commit()
-    return a
+    return appointment_view(a)
 
 
 def cancel_appointment(a: Appointment, by_id: int | None, reason: str, now: datetime) -> bool:
@@ -203,7 +187,8 @@ def cancel_appointment(a: Appointment, by_id: int | None, reason: str, now: date
     return done == 1
 
 
-def reschedule(user: User, appointment_id: int, slot_id: int) -> Appointment:
+@use_case
+def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     """Move to another slot atomically: the new seat is taken and the old released, or nothing changes."""
     a = _users_appointment(user, appointment_id)
     resident = _lock_resident(a.resident_id)
@@ -232,18 +217,19 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> Appointment:
         .values(slot_id=slot.id, service_id=service.id, site_id=site.id, starts_at=slot.starts_at,
                 ends_at=slot.ends_at).execution_options(synchronize_session=False)).rowcount
     if moved != 1:
-        raise conflict("invalid_transition")  # raised → the route rolls the new seat back too
+        raise conflict("invalid_transition")  # raised → the unit rolls the new seat back too
     release_seat(old_slot_id)
     db.session.refresh(a)
     _pre_claim_reminders(a, now)
     _flush_or_overlap()
     mark_known(resident.id, site.id, "appointment")
-    db.session.commit()
-    return a
+    return appointment_view(a)
 
 
 def my_appointments(user: User, when: str, page: int, page_size: int) -> dict:
-    return page_of(_my_appointments_query(user, when), page, page_size)
+    result = page_of(_my_appointments_query(user, when), page, page_size)
+    result["items"] = appointment_views(result["items"])
+    return result
 
 
 def _my_appointments_query(user: User, when: str):
@@ -256,21 +242,5 @@ def _my_appointments_query(user: User, when: str):
     return stmt.where(upcoming).order_by(Appointment.starts_at, Appointment.id)
 
 
-def get_appointment(user: User, appointment_id: int) -> Appointment:
-    return _users_appointment(user, appointment_id)
-
-
-def notify_residents_users(a: Appointment, kind: str, title: str, extra: str = "") -> None:
-    """Tell every user linked to the resident (a walk-in without a linked user gets nothing to send).
-
-    `data` keys follow the template field map of the notifications domain (service, starts_at, site,
-    resident, reason); starts_at is ISO 8601 in the site's zone."""
-    site = db.session.get(Site, a.site_id)
-    service = db.session.get(RehabService, a.service_id)
-    resident = db.session.get(Resident, a.resident_id)
-    starts = rules.local(a.starts_at, site)
-    body = f"{service.name}，{starts:%Y-%m-%d %H:%M}，{site.name}" + (f"。{extra}" if extra else "")
-    data = {"service": service.name, "starts_at": starts.isoformat(), "site": site.name,
-            "resident": resident.name, "reason": extra or title, "appointment_id": a.id}
-    for uid in linked_user_ids(a.resident_id):
-        notify(uid, kind, title, body, page=f"pages/appointments/detail?id={a.id}", data=data)
+def get_appointment(user: User, appointment_id: int) -> dict:
+    return appointment_view(_users_appointment(user, appointment_id))

@@ -1,19 +1,19 @@
 """Demo data of the rehab domain: a therapist, two services and a weekly plan at the demo station."""
 from datetime import timedelta
 
+from .. import localtime
 from ..db import utcnow
 from ..extensions import db
-from ..identity.residents import mark_known
-from ..sites.models import Site
-from . import rules
+from ..identity import mark_known
 from .models import RehabService, Therapist
 from .schedule import sync_service
 
 WEEKDAYS = range(1, 6)
 
 
-def seed_rehab(*, rehab: Site, users: dict, resident) -> None:
+def seed(ctx: dict) -> None:
     """Joins the caller's transaction (the demo seed commits once)."""
+    rehab, users, resident = ctx["rehab"], ctx["users"], ctx["resident"]
     lead = users.get("rehab-staff")
     therapist = Therapist(site_id=rehab.id, name="李康复师", user_id=lead.id if lead else None)
     speech_therapist = Therapist(site_id=rehab.id, name="周言语治疗师")
@@ -23,7 +23,7 @@ def seed_rehab(*, rehab: Site, users: dict, resident) -> None:
                            description="轮椅、助行器评估与适配；需持证核验", requires_verified=True)
     db.session.add_all([therapist, speech_therapist, pt, fitting])
     db.session.flush()
-    today = rules.local_date(utcnow(), rehab)
+    today = localtime.today(rehab)
     pt.schedule = {"slot_min": 45, "valid_from": today.isoformat(), "valid_to": None, "weekly": [
         {"weekday": d, "start": start, "end": end, "therapist_id": therapist.id, "capacity": 1}
         for d in WEEKDAYS for start, end in (("09:00", "12:00"), ("14:00", "17:00"))]}

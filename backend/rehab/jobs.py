@@ -5,9 +5,9 @@ from sqlalchemy import select, update
 
 from ..db import utcnow
 from ..extensions import db
-from ..worker import job
+from ..units import transaction
 from . import schedule
-from .booking import notify_residents_users
+from .notices import notify_residents_users
 from .models import Appointment
 
 # Run the extension at most this often per process; it is idempotent, so a second worker is harmless.
@@ -18,7 +18,6 @@ REMINDERS = (("reminded_24h_at", timedelta(hours=24), "康复预约提醒（明�
              ("reminded_2h_at", timedelta(hours=2), "康复预约提醒（2 小时后）"))
 
 
-@job("rehab_extend_slots")
 def extend_slots() -> int:
     now = utcnow()
     last = _last_extend["at"]
@@ -29,7 +28,6 @@ def extend_slots() -> int:
     return created
 
 
-@job("rehab_reminders")
 def send_reminders() -> int:
     return send_due_reminders()
 
@@ -41,17 +39,17 @@ def send_due_reminders(now=None) -> int:
     sent = 0
     for column, lead, title in REMINDERS:
         col = getattr(Appointment, column)
-        due = db.session.scalars(select(Appointment.id).where(
-            Appointment.status == "booked", col.is_(None),
-            Appointment.starts_at > now, Appointment.starts_at <= now + lead).order_by(Appointment.starts_at)
-            .limit(500)).all()
+        with transaction():
+            due = db.session.scalars(select(Appointment.id).where(
+                Appointment.status == "booked", col.is_(None),
+                Appointment.starts_at > now, Appointment.starts_at <= now + lead).order_by(Appointment.starts_at)
+                .limit(500)).all()
         for appointment_id in due:
-            claimed = db.session.execute(update(Appointment).where(
-                Appointment.id == appointment_id, col.is_(None), Appointment.status == "booked")
-                .values({column: now}).execution_options(synchronize_session=False)).rowcount
-            if claimed == 1:
-                a = db.session.get(Appointment, appointment_id)
-                notify_residents_users(a, "appointment_reminder", title)
-                sent += 1
-            db.session.commit()
+            with transaction():  # one claim per transaction
+                claimed = db.session.execute(update(Appointment).where(
+                    Appointment.id == appointment_id, col.is_(None), Appointment.status == "booked")
+                    .values({column: now}).execution_options(synchronize_session=False)).rowcount
+                if claimed == 1:
+                    notify_residents_users(db.session.get(Appointment, appointment_id), "appointment_reminder", title)
+                    sent += 1
     return sent

@@ -1,17 +1,15 @@
 """Appointments in `GET /me/export` and `DELETE /me`."""
 from sqlalchemy import func, select
 
+from .. import localtime
 from ..db import utcnow
 from ..extensions import db
-from ..identity.models import ResidentLink
-from ..privacy import eraser, exporter
-from ..sites.models import Site
-from . import rules
+from ..identity import ResidentLink
+from ..sites import Site
 from .booking import cancel_appointment
-from .models import Appointment, RehabService
+from .models import Appointment, RehabService, Therapist
 
 
-@exporter("appointments")
 def export_appointments(user, resident_ids) -> list[dict]:
     if not resident_ids:
         return []
@@ -23,18 +21,25 @@ def export_appointments(user, resident_ids) -> list[dict]:
         service = db.session.get(RehabService, a.service_id)
         out.append({"id": a.id, "resident_id": a.resident_id, "status": a.status, "note": a.note,
                     "service": service.name, "site": site.name,
-                    "starts_at": rules.local(a.starts_at, site).isoformat(),
-                    "ends_at": rules.local(a.ends_at, site).isoformat(),
+                    "starts_at": localtime.iso(a.starts_at, site),
+                    "ends_at": localtime.iso(a.ends_at, site),
                     "cancel_reason": a.cancel_reason, "status_note": a.status_note,
-                    "created_at": rules.local(a.created_at, site).isoformat()})
+                    "created_at": localtime.iso(a.created_at, site)})
     return out
 
 
-@eraser
+def export_therapist_profiles(user, resident_ids) -> list[dict]:
+    """Therapist entries linked to the user's staff account."""
+    return [{"id": t.id, "site_id": t.site_id, "name": t.name, "active": t.active}
+            for t in db.session.scalars(select(Therapist).where(Therapist.user_id == user.id).order_by(Therapist.id))]
+
+
 def erase_appointments(user, resident_ids) -> None:
     """Future booked appointments of residents nobody else manages are cancelled (seats freed);
     their notes, free text about a person, are cleared, and so are the reasons the user gave for
     cancelling. Runs inside the deletion transaction."""
+    # A therapist entry stays (its slots and appointments are history), no longer linked to the account.
+    db.session.execute(Therapist.__table__.update().where(Therapist.user_id == user.id).values(user_id=None))
     # The user's own words on their cancellations, whoever the resident (before we add our own below).
     db.session.execute(Appointment.__table__.update().where(
         Appointment.cancelled_by_id == user.id, func.length(Appointment.cancel_reason) > 0).values(cancel_reason=""))

@@ -1,15 +1,21 @@
-"""Per-site rules (`Site.rules`, defaults here) and the site's local calendar.
+"""A rehab station's booking rules (`Site.rules`, defaults here) and its booking window.
 
-Weekdays, times of day and `YYYY-MM-DD` dates are local to the site (Site.timezone); instants are
-stored in UTC. All conversions go through zoneinfo so a zone with DST would still come out right.
+`Calendar` holds what the rules read of a site, as values, built from a `Site` or from a row of
+the slot listing's statement alike. `Window` is the one answer to "may a slot starting then be
+booked now?": the slot listing filters with it, booking checks with it (tests/rehab/
+test_window_parity.py holds them to the same answer over two months of closures and odd hours).
+Weekdays, times of day and dates are the site's local ones (backend/localtime.py).
 """
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from .. import localtime
 from ..extensions import db
-from ..sites.models import Site
 from .models import Closure
 
 DEFAULTS = {
@@ -20,58 +26,85 @@ DEFAULTS = {
     "no_show_window_days": 90,
     "restriction_days": 30,
 }
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
-def rule(site: Site, name: str) -> int:
-    value = (site.rules or {}).get(name)
+def rule_value(rules: dict | None, name: str) -> int:
+    value = (rules or {}).get(name)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     return DEFAULTS[name]
 
 
-def zone(site: Site) -> ZoneInfo:
-    try:
-        return ZoneInfo(site.timezone or DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+def rule(site, name: str) -> int:
+    """A rule of a site (a `Site` or anything with its `rules`)."""
+    return rule_value(site.rules, name)
 
 
-def local(dt: datetime, site: Site) -> datetime:
-    return dt.astimezone(zone(site))
+@dataclass(frozen=True)
+class Calendar:
+    site_id: int
+    zone: ZoneInfo
+    rules: dict
+    # ISO weekdays the site opens per its opening hours; None when it publishes none (not restricted).
+    open_weekdays: frozenset[int] | None
+
+    @classmethod
+    def of(cls, site) -> Calendar:
+        """From a `Site` or a row with its `id`, `timezone`, `rules` and `opening_hours`."""
+        days = frozenset(h.get("weekday") for h in (site.opening_hours or []) if isinstance(h, dict))
+        return cls(site.id, localtime.zone(site.timezone), dict(site.rules or {}), days or None)
+
+    def rule(self, name: str) -> int:
+        return rule_value(self.rules, name)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.zone).date()
+
+    def day_start(self, day: date) -> datetime:
+        return localtime.day_start(day, self.zone)
+
+    def last_bookable_day(self, now: datetime) -> date:
+        """The booking horizon: slots starting on local dates up to today + booking_horizon_days."""
+        return self.local_date(now) + timedelta(days=self.rule("booking_horizon_days"))
+
+    def opens_on(self, day: date) -> bool:
+        return self.open_weekdays is None or day.isoweekday() in self.open_weekdays
+
+    def window(self, now: datetime, closed: set[date], *, as_staff: bool = False) -> Window:
+        """The window at `now`, given the site's closure days (those that matter for the question).
+        Staff booking a walk-in skip the minimum notice (the person is at the counter), not the past,
+        the horizon or a closed day."""
+        notice = timedelta(0) if as_staff else timedelta(hours=self.rule("min_notice_hours"))
+        return Window(self, now + notice, self.last_bookable_day(now), frozenset(closed))
 
 
-def local_date(dt: datetime, site: Site) -> date:
-    return dt.astimezone(zone(site)).date()
+@dataclass(frozen=True)
+class Window:
+    calendar: Calendar
+    earliest: datetime  # no slot starting before this instant
+    last_day: date      # no slot starting after this local day
+    closed: frozenset[date]
 
+    def allows(self, starts_at: datetime) -> bool:
+        if starts_at < self.earliest:
+            return False
+        day = self.calendar.local_date(starts_at)
+        return day <= self.last_day and day not in self.closed and self.calendar.opens_on(day)
 
-def at_local(day: date, wall: time, site: Site) -> datetime:
-    """The instant of a local wall-clock time on a local date."""
-    return datetime.combine(day, wall, tzinfo=zone(site))
-
-
-def day_start(day: date, site: Site) -> datetime:
-    """Local midnight starting `day`, as an aware instant (compare freely with UTC values)."""
-    return at_local(day, time(0), site)
-
-
-def last_bookable_day(site: Site, now: datetime) -> date:
-    """The booking horizon: slots starting on local dates up to today + booking_horizon_days."""
-    return local_date(now, site) + timedelta(days=rule(site, "booking_horizon_days"))
-
-
-def open_weekdays(site: Site) -> set[int] | None:
-    """ISO weekdays the site opens per opening_hours; None when no hours are published (not restricted)."""
-    hours = site.opening_hours or []
-    days = {h.get("weekday") for h in hours if isinstance(h, dict)}
-    return days or None
-
-
-def is_open_on(site: Site, day: date) -> bool:
-    days = open_weekdays(site)
-    return days is None or day.isoweekday() in days
+    def problem(self, starts_at: datetime, slot_status: str) -> str | None:
+        """Why a slot cannot be booked now (None: it can)."""
+        if slot_status != "open" or not self.allows(starts_at):
+            return "outside_booking_window"
+        return None
 
 
 def closed_days(site_id: int, first: date, last: date) -> set[date]:
     return set(db.session.scalars(select(Closure.day).where(
         Closure.site_id == site_id, Closure.day >= first, Closure.day <= last)))
+
+
+def window_for(site, starts_at: datetime, now: datetime, *, as_staff: bool = False) -> Window:
+    """The window booking checks a slot against (the closures of the slot's own day)."""
+    calendar = Calendar.of(site)
+    day = calendar.local_date(starts_at)
+    return calendar.window(now, closed_days(site.id, day, day), as_staff=as_staff)

@@ -15,14 +15,14 @@ from sqlalchemy import and_, delete, exists, select, update
 from ..db import utcnow
 from ..errors import Invalid
 from ..extensions import db
-from ..identity.access import require_staff
-from ..identity.models import User
-from ..sites.models import Site
+from ..identity import User, require_staff
+from ..sites import Site
+from ..units import lock, transaction, use_case
 from . import rules
-from .catalog import get_service, managed_service
 from .booking import lock_slots
-from .views import conflict_view
+from .catalogue import get_service, managed_service
 from .models import Appointment, RehabService, RehabSlot, Therapist
+from .views import conflict_view
 
 DAY_MIN = 24 * 60
 
@@ -56,6 +56,7 @@ def entry_range(entry: dict) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- the plan
 
+@use_case
 def set_schedule(user: User, service_id: int, data: dict) -> dict:
     """Replace a service's weekly plan and reshape its future slots; conflicts are returned."""
     service = managed_service(user, service_id)
@@ -68,7 +69,6 @@ def set_schedule(user: User, service_id: int, data: dict) -> dict:
         "valid_to": data["valid_to"].isoformat() if data.get("valid_to") else None,
     }
     result = sync_service(service, site, utcnow())
-    db.session.commit()
     result["conflicts"] = [conflict_view(c, site) for c in result["conflicts"]]
     return {"service_id": service.id, **service.schedule, **result}
 
@@ -102,15 +102,14 @@ def _validate_plan(service: RehabService, data: dict) -> None:
 
 
 def lock_site(site_id: int, *, skip_locked: bool = False) -> Site | None:
-    """Serialises slot generation and closures per site (no-op on SQLite, whose writers are serial).
+    """Serialises slot generation and closures per site.
 
     FOR NO KEY UPDATE, not FOR UPDATE: a booking inserting an appointment takes FOR KEY SHARE on the
     site through its foreign key *after* locking its slot, so a full FOR UPDATE here (taken before the
     slots) would deadlock with it. NO KEY UPDATE still excludes other schedule edits and closures.
     """
-    return db.session.scalars(select(Site).where(Site.id == site_id)
-                              .with_for_update(skip_locked=skip_locked, key_share=True)
-                              .execution_options(populate_existing=True)).first()
+    return db.session.scalars(lock(select(Site).where(Site.id == site_id),
+                                   key_share=True, skip_locked=skip_locked)).first()
 
 
 # ---------------------------------------------------------------- materialising
@@ -120,14 +119,15 @@ def plan_candidates(service: RehabService, site: Site, now: datetime) -> list[Ca
     plan = service.schedule
     if not plan or not service.active:
         return []
-    first, last = rules.local_date(now, site), rules.last_bookable_day(site, now)
+    calendar = rules.Calendar.of(site)
+    first, last = calendar.local_date(now), calendar.last_bookable_day(now)
     closed = rules.closed_days(site.id, first, last)
     valid_from = date.fromisoformat(plan["valid_from"])
     valid_to = date.fromisoformat(plan["valid_to"]) if plan.get("valid_to") else None
     slot = timedelta(minutes=plan["slot_min"])
     step = plan["slot_min"] + service.buffer_min
     buffer = timedelta(minutes=service.buffer_min)
-    zone = rules.zone(site)
+    zone = calendar.zone
     out: list[Candidate] = []
     anchor = first - timedelta(days=1)  # yesterday's range may run past midnight into today
     while anchor <= last:
@@ -144,7 +144,7 @@ def plan_candidates(service: RehabService, site: Site, now: datetime) -> list[Ca
                     starts = wall.replace(tzinfo=zone).astimezone(timezone.utc)
                     day = wall.date()
                     if (first <= day <= last and starts > now and day not in closed
-                            and rules.is_open_on(site, day)):
+                            and calendar.opens_on(day)):
                         out.append(Candidate(entry["therapist_id"], starts, starts + slot,
                                              starts + slot + buffer, entry["capacity"]))
                     m += step
@@ -154,7 +154,8 @@ def plan_candidates(service: RehabService, site: Site, now: datetime) -> list[Ca
 
 def sync_service(service: RehabService, site: Site, now: datetime) -> dict:
     """Make the service's future open slots (up to the horizon) follow its plan. Caller holds the site lock."""
-    horizon_end = rules.day_start(rules.last_bookable_day(site, now) + timedelta(days=1), site)
+    calendar = rules.Calendar.of(site)
+    horizon_end = calendar.day_start(calendar.last_bookable_day(now) + timedelta(days=1))
     candidates = plan_candidates(service, site, now)
     existing = db.session.scalars(select(RehabSlot).where(
         RehabSlot.service_id == service.id, RehabSlot.status == "open",
@@ -233,16 +234,16 @@ def extend_all(now: datetime) -> int:
     """Daily job body: every scheduled service's slots up to today's horizon. Safe to run twice or
     concurrently: a site another worker is syncing is skipped (its lock is held)."""
     created = 0
-    site_ids = db.session.scalars(select(RehabService.site_id).where(
-        RehabService.active.is_(True)).distinct()).all()
+    with transaction():
+        site_ids = db.session.scalars(select(RehabService.site_id).where(
+            RehabService.active.is_(True)).distinct()).all()
     for site_id in site_ids:
-        site = lock_site(site_id, skip_locked=True)
-        if site is None:
-            db.session.rollback()
-            continue
-        for service in db.session.scalars(select(RehabService).where(
-                RehabService.site_id == site_id, RehabService.active.is_(True)).order_by(RehabService.id)).all():
-            if service.schedule:
-                created += sync_service(service, site, now)["created"]
-        db.session.commit()
+        with transaction():  # one site per transaction
+            site = lock_site(site_id, skip_locked=True)
+            if site is None:
+                continue
+            for service in db.session.scalars(select(RehabService).where(
+                    RehabService.site_id == site_id, RehabService.active.is_(True)).order_by(RehabService.id)).all():
+                if service.schedule:
+                    created += sync_service(service, site, now)["created"]
     return created

@@ -4,15 +4,15 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..audit import services as audit
+from .. import audit, events, localtime
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
-from ..identity.access import require_staff
-from ..identity.models import Resident, ResidentLink, User
-from . import rules
-from .booking import cancel_appointment, conflict, lock_slots, notify_residents_users
-from .catalog import rehab_site
+from ..identity import Resident, ResidentLink, User, require_staff
+from ..sites import get_site
+from ..units import use_case
+from .booking import cancel_appointment, conflict, lock_slots
+from .notices import notify_residents_users
 from .models import Appointment, Closure, RehabSlot
 from .schedule import lock_site
 from .views import appointment_view, prefetch
@@ -23,23 +23,23 @@ TRANSITIONS = {("booked", "checked_in"), ("checked_in", "completed"), ("booked",
 ROSTER_FIELDS = ["needs", "disability_category", "disability_level"]
 
 
+@use_case
 def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
     """Close a station for a day: its slots stop taking bookings, booked appointments are cancelled
     and each resident's users told, all in one transaction."""
     require_staff(user, site_id, manager=True)
-    rehab_site(site_id)
+    get_site(site_id, kind="rehab")
     site = lock_site(site_id)  # a schedule edit of this site waits, so it cannot reopen the day
     now = utcnow()
-    if day < rules.local_date(now, site):
+    if day < localtime.local_date(now, site):
         raise Invalid(fields={"date": ["不能早于今天"]})
     closure = Closure(site_id=site_id, day=day, reason=reason or "", created_by_id=user.id)
     db.session.add(closure)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the unit rolls back
         raise Conflict("already_closed", "该日期已设置闭站") from None
-    start, end = rules.day_start(day, site), rules.day_start(day + timedelta(days=1), site)
+    start, end = localtime.day_range(day, day, site)
     # Closing the slots first takes their row locks: a booking racing us either committed before
     # (and is cancelled below) or fails its conditional UPDATE on status = 'open'.
     day_slots = lock_slots(RehabSlot.site_id == site_id, RehabSlot.status == "open",
@@ -54,18 +54,18 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
         if cancel_appointment(a, user.id, reason or "闭站", now):
             notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=f"闭站：{reason}"[:40])
             cancelled += 1
-    db.session.commit()
     return {"id": closure.id, "site_id": site_id, "date": day, "reason": closure.reason,
             "cancelled_appointments": cancelled}
 
 
+@use_case
 def day_roster(user: User, site_id: int, day: date | None) -> dict:
     """The day's appointments with each resident's needs and how their family prefers to be
     addressed; a read of sensitive fields, so it is audited."""
     require_staff(user, site_id)
-    site = rehab_site(site_id)
-    day = day or rules.local_date(utcnow(), site)
-    start, end = rules.day_start(day, site), rules.day_start(day + timedelta(days=1), site)
+    site = get_site(site_id, kind="rehab")
+    day = day or localtime.local_date(utcnow(), site)
+    start, end = localtime.day_range(day, day, site)
     rows = db.session.scalars(select(Appointment).where(
         Appointment.site_id == site_id, Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at, Appointment.id)).all()
@@ -90,11 +90,11 @@ def day_roster(user: User, site_id: int, day: date | None) -> dict:
         items.append(view)
     if rows:
         audit.record(user.id, "read", sorted({a.resident_id for a in rows}), fields=ROSTER_FIELDS, site_id=site_id)
-    db.session.commit()
     return {"site_id": site_id, "date": day, "items": items}
 
 
-def set_status(user: User, appointment_id: int, status: str, note: str) -> Appointment:
+@use_case
+def set_status(user: User, appointment_id: int, status: str, note: str) -> dict:
     a = db.session.get(Appointment, appointment_id)
     if a is None:
         raise NotFound()
@@ -111,6 +111,8 @@ def set_status(user: User, appointment_id: int, status: str, note: str) -> Appoi
                               .execution_options(synchronize_session=False)).rowcount
     if done != 1:
         raise conflict("invalid_transition")
-    db.session.commit()
     db.session.refresh(a)
-    return a
+    if status == "completed":
+        events.emit("appointment_completed", appointment_id=a.id, resident_id=a.resident_id,
+                    site_id=a.site_id, service_kind=a.service.kind, at=now)
+    return appointment_view(a)

@@ -4,10 +4,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import localtime
 from ..extensions import db
-from ..identity.models import Resident
-from ..sites.models import Site
-from . import rules
+from ..identity import Resident
+from ..sites import Site
 from .models import Appointment, RehabService, RehabSlot, Therapist
 
 
@@ -42,14 +42,14 @@ def appointment_view(a: Appointment) -> dict:
     resident = db.session.get(Resident, a.resident_id)
     return {
         "id": a.id, "status": a.status, "note": a.note,
-        "slot": {"id": a.slot_id, "starts_at": rules.local(a.starts_at, site),
-                 "ends_at": rules.local(a.ends_at, site), "therapist": therapist_view(a.slot.therapist)},
+        "slot": {"id": a.slot_id, "starts_at": localtime.at(a.starts_at, site),
+                 "ends_at": localtime.at(a.ends_at, site), "therapist": therapist_view(a.slot.therapist)},
         "service": {"id": a.service.id, "site_id": a.service.site_id, "name": a.service.name,
                     "kind": a.service.kind, "duration_min": a.service.duration_min},
         "resident": {"id": resident.id, "name": resident.name},
         "site": {"id": site.id, "name": site.name, "address": site.address},
         "cancel_reason": a.cancel_reason or None,
-        "created_at": rules.local(a.created_at, site),
+        "created_at": localtime.at(a.created_at, site),
     }
 
 
@@ -77,5 +77,5 @@ def appointment_views(appointments: list[Appointment]) -> list[dict]:
 def conflict_view(c: dict, site: Site) -> dict:
     t = db.session.get(Therapist, c["therapist_id"])
     return {**{k: v for k, v in c.items() if k != "therapist_id"},
-            "starts_at": rules.local(c["starts_at"], site), "ends_at": rules.local(c["ends_at"], site),
+            "starts_at": localtime.at(c["starts_at"], site), "ends_at": localtime.at(c["ends_at"], site),
             "therapist": therapist_view(t)}

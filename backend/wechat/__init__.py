@@ -6,8 +6,10 @@ def mp_client():
     """The mini-program API client (wechatpy subclass)."""
     client = current_app.extensions.get("wechat_mp")
     if client is None:
+        from ..redis_gate import redis_gate
         from .miniprogram import MiniProgramClient
-        client = current_app.extensions["wechat_mp"] = MiniProgramClient.from_config(current_app.config)
+        client = current_app.extensions["wechat_mp"] = MiniProgramClient.from_config(
+            current_app.config, redis_gate(current_app))
     return client
 
 

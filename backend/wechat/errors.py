@@ -11,7 +11,19 @@ class WeChatError(Exception):
 
 
 class WeChatUnavailable(WeChatError):
-    """Network error, timeout, HTTP 5xx, or WeChat's 'system busy' (-1): worth retrying later."""
+    """Network error, timeout, HTTP 5xx, or WeChat's 'system busy' (-1): WeChat did not do it, as far
+    as we know. Callers that must not act twice (a subscribe send) tell the two subclasses apart."""
+
+
+class WeChatNotSent(WeChatUnavailable):
+    """Nothing reached WeChat: the connection could not be made (refused, DNS, connect timeout, TLS
+    handshake), or the access token could not be had (so the call itself was never made). Safe to
+    retry: WeChat cannot have acted on a request it never received."""
+
+
+class WeChatOutcomeUnknown(WeChatUnavailable):
+    """The request went out, then the answer was lost: a read timeout or a dropped connection.
+    WeChat may well have acted on it (a subscribe message delivered); retrying may do it twice."""
 
 
 class WeChatAPIError(WeChatError):

@@ -3,7 +3,10 @@
 What it adds to wechatpy 1.8.18: a configurable API base (the loopback fake in
 development), the access token from `cgi-bin/stable_token` (so workers never
 invalidate each other's token), a timeout on every call, the APIs 1.8.18 lacks,
-and only our two error types escaping (`WeChatUnavailable`, `WeChatAPIError`).
+and only our error types escaping: `WeChatAPIError`, and `WeChatUnavailable` (WeChat answered that
+it failed: HTTP 5xx, system busy) with its two transport cases, `WeChatNotSent` (nothing reached
+WeChat) and `WeChatOutcomeUnknown` (the request went out and its answer was lost; errors.py). The token is shared through Redis when there is one, and
+fetched directly when Redis is down (token_storage.py).
 
 Nothing here logs or puts into an exception a query string (it carries the token
 or the app secret), a session_key, a phone number or a token.
@@ -16,13 +19,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import redis
 import requests
+from urllib3.exceptions import MaxRetryError
 from wechatpy import WeChatClient
 from wechatpy.session import SessionStorage
-from wechatpy.session.redisstorage import RedisStorage
 
-from .errors import WeChatAPIError, WeChatUnavailable
+from ..redis_gate import RedisGate
+from .errors import WeChatAPIError, WeChatError, WeChatNotSent, WeChatOutcomeUnknown, WeChatUnavailable
+from .token_storage import SharedTokens
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ TOKEN_REJECTED = frozenset({40001, 40014, 42001})
 # Keep the shared token out of storage a minute before WeChat drops it, so no
 # process picks up a token that dies in flight.
 TOKEN_EXPIRY_MARGIN = 60
+TOKEN_UNAVAILABLE = "access token unavailable"
 
 
 class MiniProgramClient(WeChatClient):
@@ -48,11 +53,14 @@ class MiniProgramClient(WeChatClient):
         self.API_BASE_URL = self.api_base + "cgi-bin/"
 
     @classmethod
-    def from_config(cls, config: Mapping) -> "MiniProgramClient":
+    def from_config(cls, config: Mapping, redis_gate: RedisGate | None = None) -> "MiniProgramClient":
         session: SessionStorage | None = None
-        if config.get("REDIS_URL"):
-            # Shared across worker processes: one token for all of them.
-            session = RedisStorage(redis.Redis.from_url(config["REDIS_URL"], socket_timeout=5))
+        if redis_gate is None and config.get("REDIS_URL"):
+            redis_gate = RedisGate.from_url(config["REDIS_URL"], float(config.get("REDIS_SOCKET_TIMEOUT", 0.5)),
+                                            float(config.get("REDIS_RETRY_SECONDS", 5)))
+        if redis_gate is not None:
+            # Shared across worker processes: one token for all of them (memory while Redis is down).
+            session = SharedTokens(redis_gate)
         return cls(
             config["WECHAT_APPID"],
             config["WECHAT_APPSECRET"],
@@ -128,11 +136,19 @@ class MiniProgramClient(WeChatClient):
         return result
 
     def _refresh_rejected_token(self, rejected: str) -> None:
-        self.fetch_access_token()
-        if self.session.get(self.access_token_key) == rejected:
-            # WeChat still hands out the token it just refused (revoked on its side):
-            # only a forced refresh replaces it. Rate-limited, hence the last resort.
-            self.fetch_access_token(force_refresh=True)
+        with _token_step():
+            self.fetch_access_token()
+            if self.session.get(self.access_token_key) == rejected:
+                # WeChat still hands out the token it just refused (revoked on its side):
+                # only a forced refresh replaces it. Rate-limited, hence the last resort.
+                self.fetch_access_token(force_refresh=True)
+
+    def _current_token(self) -> str:
+        with _token_step():
+            token = self.access_token
+        if not token:
+            raise WeChatNotSent("no access token")
+        return token
 
     # --- transport ------------------------------------------------------------------
 
@@ -152,7 +168,7 @@ class MiniProgramClient(WeChatClient):
         result = None
         for attempt in range(2):
             if with_token:
-                params["access_token"] = self.access_token
+                params["access_token"] = self._current_token()
             result = self._send(method, url, params=params, **kwargs)
             if not isinstance(result, dict):
                 # Binary answers (QR code images); wechatpy returns the response as is.
@@ -166,7 +182,7 @@ class MiniProgramClient(WeChatClient):
         return result_processor(result) if result_processor else result
 
     def _send(self, method: str, url: str, **kwargs: Any) -> Any:
-        """One HTTP call with our timeout; transport failures become WeChatUnavailable."""
+        """One HTTP call with our timeout; transport failures become WeChatNotSent or WeChatOutcomeUnknown."""
         if isinstance(kwargs.get("data"), dict):
             # Raw UTF-8 JSON, as WeChat documents (and wechatpy sends), not \\u escapes.
             kwargs["data"] = json.dumps(kwargs["data"], ensure_ascii=False).encode("utf-8")
@@ -178,7 +194,8 @@ class MiniProgramClient(WeChatClient):
         except requests.RequestException as exc:
             # `from None` and no URL in the message: requests' own messages and
             # tracebacks can carry the query string (access token, app secret).
-            raise WeChatUnavailable(f"{type(exc).__name__} calling {endpoint}") from None
+            error = WeChatNotSent if _nothing_sent(exc) else WeChatOutcomeUnknown
+            raise error(f"{type(exc).__name__} calling {endpoint}") from None
         if response.status_code >= 500:
             raise WeChatUnavailable(f"HTTP {response.status_code} from {endpoint}")
         if response.status_code >= 400:
@@ -202,6 +219,33 @@ class MiniProgramClient(WeChatClient):
         if not isinstance(result, dict):
             raise WeChatUnavailable("WeChat answered something that is not a JSON object")
         return result
+
+
+def _nothing_sent(exc: requests.RequestException) -> bool:
+    """True if the request cannot have reached WeChat.
+
+    requests does not retry (max_retries 0), so urllib3 raises MaxRetryError only for a connection
+    that could not be made (refused, DNS, connect timeout, TLS handshake); failures after the
+    request went out (read timeout, dropped or reset connection, a cut-off answer) come as the
+    original error. A request that could not even be built (bad URL) was not sent either.
+    """
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.InvalidURL,
+                        requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)):
+        return True
+    return isinstance(exc, requests.ConnectionError) and bool(exc.args) and isinstance(exc.args[0], MaxRetryError)
+
+
+class _token_step:
+    """Getting the access token, before the call itself: any failure there means nothing was sent
+    (a token fetch that timed out still sent no message), so it surfaces as WeChatNotSent."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or not isinstance(exc, WeChatError) or str(exc).startswith(TOKEN_UNAVAILABLE):
+            return False
+        raise WeChatNotSent(f"{TOKEN_UNAVAILABLE}: {exc}") from None
 
 
 def _pick(result: dict, *path: str) -> Any:

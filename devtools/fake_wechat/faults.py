@@ -1,7 +1,10 @@
 """Armed faults of the fake: `POST /_fake/faults {api, mode, errcode?, times}`.
 
 The next `times` calls of `api` fail with `mode` (`error` or `timeout`). Handlers
-call `consume(api)` first and act on what it returns.
+call `consume(api)` first and act on what it returns. `timeout` sleeps 10 s, longer than
+any client waits: for `subscribe_send` the message is recorded first and the answer comes
+late (WeChat delivered it, its answer was lost); for the other APIs the call is answered
+normally after the sleep.
 """
 import threading
 

@@ -205,8 +205,19 @@ def _data_value_valid(key: str, value: str) -> bool:
 
 @bp.post("/cgi-bin/message/subscribe/send")
 def subscribe_send() -> ResponseReturnValue:
-    if (answer := _fault("subscribe_send")) is not None:
-        return answer
+    fault = faults.consume("subscribe_send")
+    if fault is not None and fault["mode"] == "error":
+        errcode = int(fault["errcode"] or -1)
+        return _error(errcode, FAULT_MESSAGES.get(errcode, "system error"))
+    answer = _subscribe_send()
+    if fault is not None:
+        # A timeout here is what real WeChat does when its answer is lost: the message is delivered
+        # (recorded at once), and the answer comes later than any client waits for.
+        time.sleep(FAULT_SLEEP_SECONDS)
+    return answer
+
+
+def _subscribe_send() -> ResponseReturnValue:
     if _token_appid() is None:
         return _invalid_token()
     body = request.get_json(force=True, silent=True) or {}

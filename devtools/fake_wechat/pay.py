@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from devtools.keys import ensure_keys
+from backend.wechat.devkeys import ensure_keys
 
 from . import faults
 

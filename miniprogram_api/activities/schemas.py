@@ -4,13 +4,13 @@ from backend.activities.models import ACTIVITY_STATUSES, CATEGORIES, MAX_COMPANI
 from backend.identity.models import DISABILITY_CATEGORIES
 from backend.sites.models import ACCESSIBILITY
 
-from ..common import LocalDate, LocalDateTime, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDate, LocalDateTime, PageArgs, Schema, page_schema
 
 # ---- in ----
 
 
 class ActivityArgs(PageArgs):
-    site_id = fields.Integer()
+    site_id = Integer()
     from_ = LocalDate(data_key="from")
     to = LocalDate()
     category = fields.String(validate=validate.OneOf(CATEGORIES))
@@ -23,7 +23,7 @@ class ActivityArgs(PageArgs):
 
 
 class StaffActivityArgs(PageArgs):
-    site_id = fields.Integer()
+    site_id = Integer()
     status = fields.String(validate=validate.OneOf(ACTIVITY_STATUSES))
     from_ = LocalDate(data_key="from")
     to = LocalDate()
@@ -36,8 +36,8 @@ class ActivityPatch(Schema):
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     location = fields.String(validate=validate.Length(max=200))
-    capacity = fields.Integer(validate=validate.Range(min=1, max=10000))
-    volunteer_capacity = fields.Integer(validate=validate.Range(min=0, max=1000))
+    capacity = Integer(validate=validate.Range(min=1, max=10000))
+    volunteer_capacity = Integer(validate=validate.Range(min=0, max=1000))
     signup_opens_at = LocalDateTime(allow_none=True)
     signup_closes_at = LocalDateTime(allow_none=True)
     accessibility = fields.List(fields.String(validate=validate.OneOf(ACCESSIBILITY)),
@@ -53,12 +53,12 @@ class ActivityPatch(Schema):
 
 
 class ActivityIn(ActivityPatch):
-    site_id = fields.Integer(required=True)
+    site_id = Integer(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=100))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
-    capacity = fields.Integer(required=True, validate=validate.Range(min=1, max=10000))
+    capacity = Integer(required=True, validate=validate.Range(min=1, max=10000))
 
 
 class ActivityCancelIn(Schema):
@@ -67,8 +67,8 @@ class ActivityCancelIn(Schema):
 
 class SignupIn(Schema):
     role = fields.String(load_default="participant", validate=validate.OneOf(ROLES))
-    resident_id = fields.Integer()
-    companions = fields.Integer(validate=validate.Range(min=0, max=MAX_COMPANIONS))
+    resident_id = Integer()
+    companions = Integer(validate=validate.Range(min=0, max=MAX_COMPANIONS))
 
     @validates_schema
     def party(self, data, **kwargs):
@@ -94,41 +94,41 @@ class SignupAttendanceIn(Schema):
 
 
 class VolunteerMinutesIn(Schema):
-    minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=14 * 24 * 60))
+    minutes = Integer(required=True, validate=validate.Range(min=0, max=14 * 24 * 60))
 
 
 # ---- out ----
 
 
 class SignupOut(Schema):
-    id = fields.Integer()
-    activity_id = fields.Integer()
+    id = Integer()
+    activity_id = Integer()
     role = fields.String()
-    resident_id = fields.Integer(allow_none=True)
+    resident_id = Integer(allow_none=True)
     resident_name = fields.String(allow_none=True)
-    companions = fields.Integer()
-    seats = fields.Integer()
+    companions = Integer()
+    seats = Integer()
     status = fields.String()
-    waitlist_position = fields.Integer(allow_none=True)
+    waitlist_position = Integer(allow_none=True)
     created_at = LocalDateTime()
     attended_at = LocalDateTime(allow_none=True)
-    minutes_credited = fields.Integer(allow_none=True)
+    minutes_credited = Integer(allow_none=True)
 
 
 class ActivityOut(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     title = fields.String()
     description = fields.String()
     category = fields.String()
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     location = fields.String()
-    capacity = fields.Integer()
-    seats_left = fields.Integer()
-    waitlist_length = fields.Integer()
-    volunteer_capacity = fields.Integer()
-    volunteer_seats_left = fields.Integer()
+    capacity = Integer()
+    seats_left = Integer()
+    waitlist_length = Integer()
+    volunteer_capacity = Integer()
+    volunteer_seats_left = Integer()
     signup_opens_at = LocalDateTime(allow_none=True)
     signup_closes_at = LocalDateTime(allow_none=True)
     status = fields.String()
@@ -143,8 +143,8 @@ ActivityPage = page_schema(ActivityOut, "ActivityPage")
 
 
 class ActivityBrief(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     site_name = fields.String()
     title = fields.String()
     starts_at = LocalDateTime()
@@ -166,42 +166,42 @@ class CheckinCodeOut(Schema):
 
 
 class SignupResident(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     needs = fields.List(fields.String())
 
 
 class SignupVolunteer(Schema):
-    user_id = fields.Integer()
+    user_id = Integer()
     real_name = fields.String()
     skills = fields.List(fields.String())
 
 
 class StaffSignupOut(Schema):
-    id = fields.Integer()
-    activity_id = fields.Integer()
+    id = Integer()
+    activity_id = Integer()
     role = fields.String()
     status = fields.String()
-    companions = fields.Integer()
+    companions = Integer()
     attended_at = LocalDateTime(allow_none=True)
     resident = fields.Nested(SignupResident, allow_none=True)
     volunteer = fields.Nested(SignupVolunteer, allow_none=True)
-    minutes_credited = fields.Integer(allow_none=True)
+    minutes_credited = Integer(allow_none=True)
 
 
 class RosterContact(Schema):
-    user_id = fields.Integer()
+    user_id = Integer()
     nickname = fields.String()
     relation = fields.String()
     communication = fields.String(allow_none=True)
 
 
 class RosterParticipant(Schema):
-    signup_id = fields.Integer()
+    signup_id = Integer()
     status = fields.String()
-    companions = fields.Integer()
-    seats = fields.Integer()
-    waitlist_position = fields.Integer(allow_none=True)
+    companions = Integer()
+    seats = Integer()
+    waitlist_position = Integer(allow_none=True)
     attended_at = LocalDateTime(allow_none=True)
     resident = fields.Nested(SignupResident)
     communication = fields.List(fields.String())
@@ -209,14 +209,14 @@ class RosterParticipant(Schema):
 
 
 class RosterVolunteer(Schema):
-    signup_id = fields.Integer()
+    signup_id = Integer()
     status = fields.String()
-    user_id = fields.Integer()
+    user_id = Integer()
     real_name = fields.String()
     skills = fields.List(fields.String())
-    waitlist_position = fields.Integer(allow_none=True)
+    waitlist_position = Integer(allow_none=True)
     attended_at = LocalDateTime(allow_none=True)
-    minutes_credited = fields.Integer(allow_none=True)
+    minutes_credited = Integer(allow_none=True)
 
 
 class ActivityRosterOut(Schema):
@@ -228,12 +228,12 @@ class ActivityRosterOut(Schema):
 
 
 class VolunteerHoursEntry(Schema):
-    signup_id = fields.Integer()
+    signup_id = Integer()
     activity = fields.Nested(ActivityBrief)
-    minutes = fields.Integer()
+    minutes = Integer()
     credited_at = LocalDateTime()
 
 
 class VolunteerHoursOut(Schema):
-    minutes_total = fields.Integer()
+    minutes_total = Integer()
     entries = fields.List(fields.Nested(VolunteerHoursEntry))

@@ -11,12 +11,13 @@ from flask import jsonify, request
 from backend.cafe.payments import NotifyRejected, handle_notify
 from backend.extensions import db
 
-from ..auth import Blueprint
+from ..blueprint import mark
+from ..body import raw_body
 from . import schemas as s
+from .routes import blp
 
 log = logging.getLogger(__name__)
 
-blp = Blueprint("payments", __name__, url_prefix="/api/v1", description="WeChat Pay notifies")
 
 
 def _fail(status: int, message: str):
@@ -30,8 +31,12 @@ def _fail(status: int, message: str):
 @blp.alt_response(400, schema=s.NotifyFail, description="Rejected (bad signature, stale, not our order, "
                   "wrong amount/mchid/appid): `{\"code\": \"FAIL\", \"message\"}`, WeChat Pay retries")
 @blp.alt_response(503, schema=s.NotifyFail, description="Could not be processed now: WeChat Pay retries")
+@raw_body(64 * 1024)
+@mark(errors_by_hand=True, no_database=True)
 def wechat_notify():
-    """Signed by WeChat Pay (`Wechatpay-*` headers), verified from the raw body; processed once."""
+    """微信支付回调（支付与退款通知）
+
+    Signed by WeChat Pay (`Wechatpay-*` headers), verified from the raw body; processed once."""
     try:
         handle_notify(request.headers, request.get_data(cache=True))
     except NotifyRejected as exc:

@@ -1,19 +1,22 @@
 """Café routes of the customer: the menu, placing, reading and cancelling orders (API.md "Sign-language café")."""
 from backend.cafe import menu, orders
 
-from ..auth import Blueprint, current_user
-from ..ratelimits import create_per_user
+from ..auth import current_user
+from ..blueprint import Blueprint
 from ..common import PageArgs, json_response
 from ..idempotency import idempotent
+from ..ratelimits import create_per_user
 from . import schemas as s
 
-blp = Blueprint("cafe", __name__, url_prefix="/api/v1", description="Sign-language café: menu and orders")
+blp = Blueprint("cafe", __name__, url_prefix="/api/v1",
+                description="手语咖啡：菜单、下单与微信支付、取餐；店员的订单看板与消息")
 
 
 @blp.get("/cafes/<int:site_id>/menu")
 @blp.response(200, s.MenuOut)
 def get_menu(site_id):
-    return json_response({"categories": menu.menu(site_id)})
+    """菜单"""
+    return json_response(menu.menu(site_id))
 
 
 @blp.post("/cafes/<int:site_id>/orders")
@@ -23,9 +26,10 @@ def get_menu(site_id):
 @blp.arguments(s.OrderIn)
 @blp.response(201, s.PlacedOrderOut)
 def place_order(args, site_id):
-    """Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`."""
-    order, payment = orders.place_order(current_user(), site_id, args)
-    return {"order": order, "payment": payment}
+    """下单（返回微信支付参数）
+
+    Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`."""
+    return orders.place_order(current_user(), site_id, args)
 
 
 @blp.get("/me/orders")
@@ -33,6 +37,7 @@ def place_order(args, site_id):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, s.OrderPage)
 def my_orders(args):
+    """我的订单"""
     return orders.my_orders(current_user(), args["page"], args["page_size"])
 
 
@@ -40,12 +45,15 @@ def my_orders(args):
 @blp.login_required
 @blp.response(200, s.OrderOut)
 def get_order(order_id):
-    return orders.own_order(current_user(), order_id)
+    """订单详情"""
+    return orders.get_order(current_user(), order_id)
 
 
 @blp.post("/orders/<int:order_id>/cancel")
 @blp.login_required
 @blp.response(200, s.OrderOut)
 def cancel_order(order_id):
-    """`pending_payment` → `cancelled`; `paid` → `refunding` (then `refunded`); later → 409 `order_in_progress`."""
+    """取消订单（已支付的会退款）
+
+    `pending_payment` → `cancelled`; `paid` → `refunding` (then `refunded`); later → 409 `order_in_progress`."""
     return orders.cancel_order(current_user(), order_id)

@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from backend.cafe.board import MESSAGES
 from backend.cafe.models import FULFILMENTS, ORDER_STATUSES
 
-from ..common import LocalDateTime, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDateTime, PageArgs, Schema, page_schema
 
 URL = validate.Length(max=500)
 
@@ -12,7 +12,7 @@ URL = validate.Length(max=500)
 
 class Choice(Schema):
     label = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    price_delta_fen = fields.Integer(load_default=0, validate=validate.Range(min=-100000, max=100000))
+    price_delta_fen = Integer(load_default=0, validate=validate.Range(min=-100000, max=100000))
 
 
 class Option(Schema):
@@ -34,24 +34,24 @@ def _names_unique(options):
 
 
 class MenuItemOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     description = fields.String()
-    price_fen = fields.Integer()
+    price_fen = Integer()
     image_url = fields.String()
     sign_video_url = fields.String()
     available = fields.Boolean()
-    stock = fields.Integer(allow_none=True)
+    stock = Integer(allow_none=True)
     options = fields.List(fields.Nested(Option))
 
 
 class StaffMenuItemOut(MenuItemOut):
-    site_id = fields.Integer()
-    category = fields.Function(lambda item: item.category.name)
+    site_id = Integer()
+    category = fields.String()
 
 
 class CategoryOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     items = fields.List(fields.Nested(MenuItemOut))
 
@@ -64,25 +64,25 @@ class MenuItemPatch(Schema):
     category = fields.String(validate=validate.Length(min=1, max=40))
     name = fields.String(validate=validate.Length(min=1, max=60))
     description = fields.String(validate=validate.Length(max=500))
-    price_fen = fields.Integer(validate=validate.Range(min=0, max=1000000))
+    price_fen = Integer(validate=validate.Range(min=0, max=1000000))
     image_url = fields.String(validate=URL)
     sign_video_url = fields.String(validate=URL)
     available = fields.Boolean()
-    stock = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=100000))
+    stock = Integer(allow_none=True, validate=validate.Range(min=0, max=100000))
     options = fields.List(fields.Nested(Option), validate=[validate.Length(max=10), _names_unique])
 
 
 class MenuItemIn(MenuItemPatch):
     category = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    price_fen = fields.Integer(required=True, validate=validate.Range(min=0, max=1000000))
+    price_fen = Integer(required=True, validate=validate.Range(min=0, max=1000000))
 
 
 # ---------------------------------------------------------------- orders
 
 class OrderLineIn(Schema):
-    item_id = fields.Integer(required=True)
-    qty = fields.Integer(required=True, validate=validate.Range(min=1, max=20))
+    item_id = Integer(required=True)
+    qty = Integer(required=True, validate=validate.Range(min=1, max=20))
     options = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
                           values=fields.String(validate=validate.Length(max=20)), load_default=dict)
 
@@ -101,21 +101,21 @@ class OrderIn(Schema):
 
 
 class OrderLineOut(Schema):
-    item_id = fields.Integer(allow_none=True)
+    item_id = Integer(allow_none=True)
     name = fields.String()
-    price_fen = fields.Integer(attribute="unit_price_fen")
-    qty = fields.Integer()
+    price_fen = Integer()
+    qty = Integer()
     options = fields.Dict(keys=fields.String(), values=fields.String())
-    subtotal_fen = fields.Function(lambda line: line.unit_price_fen * line.qty)
+    subtotal_fen = Integer()
 
 
 class OrderOut(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     number = fields.String()
     status = fields.String()
     items = fields.List(fields.Nested(OrderLineOut))
-    total_fen = fields.Integer()
+    total_fen = Integer()
     fulfilment = fields.String()
     table_no = fields.String(allow_none=True)
     note = fields.String()
@@ -163,6 +163,11 @@ class BoardOrderOut(OrderOut):
 BoardPage = page_schema(BoardOrderOut, "BoardPage")
 
 
+class PickupNumbersOut(Schema):
+    preparing = fields.List(fields.String(), metadata={"description": "Pickup numbers being made, oldest first"})
+    ready = fields.List(fields.String(), metadata={"description": "Pickup numbers to collect, in the order they became ready"})
+
+
 class OrderStatusIn(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("accepted", "ready", "completed")))
 
@@ -173,8 +178,8 @@ class MessageIn(Schema):
 
 
 class MessageOut(Schema):
-    order_id = fields.Integer()
-    notification_id = fields.Integer(allow_none=True)
+    order_id = Integer()
+    notification_id = Integer(allow_none=True)
     text = fields.String()
 
 

@@ -1,21 +1,14 @@
 """Identity routes: login, me, residents, volunteers (API.md "Identity")."""
 from backend.identity import residents, services, volunteers
 
-from ..auth import Blueprint, current_token, current_user
+from ..auth import current_token, current_user
+from ..blueprint import Blueprint
 from ..idempotency import idempotent
 from ..ratelimits import login_per_code, login_per_ip
 from . import schemas as s
 
-blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="WeChat login, the account, residents")
-
-
-def me_view(user) -> dict:
-    roles, staff_sites = services.roles_of(user)
-    v = user.volunteer
-    return {"id": user.id, "nickname": user.nickname, "avatar_url": user.avatar_url,
-            "phone_masked": user.phone_masked, "roles": roles, "staff_sites": staff_sites,
-            "preferences": user.preferences or {},
-            "volunteer": {"status": v.status, "skills": v.skills, "minutes_total": v.minutes_total} if v else None}
+blp = Blueprint("identity", __name__, url_prefix="/api/v1",
+                description="身份：微信登录、账号、居民与家属、志愿者申请、工作人员与管理员的账号管理")
 
 
 @blp.post("/auth/login")
@@ -24,14 +17,15 @@ def me_view(user) -> dict:
 @blp.arguments(s.LoginIn)
 @blp.response(200, s.LoginOut)
 def login(args):
-    token, row, user = services.login(args["code"])
-    return {"token": token, "expires_at": row.expires_at, "user": me_view(user)}
+    """微信登录（wx.login 的 code 换令牌）"""
+    return services.login(args["code"])
 
 
 @blp.post("/auth/logout")
 @blp.login_required
 @blp.response(204)
 def logout():
+    """退出登录（吊销当前令牌）"""
     services.logout(current_token())
 
 
@@ -39,7 +33,8 @@ def logout():
 @blp.login_required
 @blp.response(200, s.MeOut)
 def get_me():
-    return me_view(current_user())
+    """当前用户"""
+    return services.me(current_user())
 
 
 @blp.patch("/me")
@@ -47,13 +42,15 @@ def get_me():
 @blp.arguments(s.MePatch)
 @blp.response(200, s.MeOut)
 def patch_me(args):
-    return me_view(services.update_me(current_user(), args))
+    """修改昵称、头像、偏好"""
+    return services.update_me(current_user(), args)
 
 
 @blp.delete("/me")
 @blp.login_required
 @blp.response(204)
 def delete_me():
+    """注销账号"""
     services.delete_me(current_user())
 
 
@@ -62,13 +59,15 @@ def delete_me():
 @blp.arguments(s.PhoneIn)
 @blp.response(200, s.MeOut)
 def bind_phone(args):
-    return me_view(services.bind_phone(current_user(), args["code"]))
+    """绑定手机号（微信手机号 code）"""
+    return services.bind_phone(current_user(), args["code"])
 
 
 @blp.get("/me/export")
 @blp.login_required
 @blp.response(200, s.ExportOut)
 def export_me():
+    """导出我的个人信息"""
     return services.export_me(current_user())
 
 
@@ -76,6 +75,7 @@ def export_me():
 @blp.login_required
 @blp.response(200, s.ResidentList)
 def my_residents():
+    """我可以代为办理的居民"""
     return {"items": residents.my_residents(current_user())}
 
 
@@ -85,6 +85,7 @@ def my_residents():
 @blp.arguments(s.ResidentIn)
 @blp.response(201, s.ResidentOut)
 def register_resident(args):
+    """登记居民（本人或家属）"""
     return residents.register_for_user(current_user(), args)
 
 
@@ -92,6 +93,7 @@ def register_resident(args):
 @blp.login_required
 @blp.response(204)
 def unlink_resident(resident_id):
+    """解除与居民的关联"""
     residents.unlink(current_user(), resident_id)
 
 
@@ -99,6 +101,7 @@ def unlink_resident(resident_id):
 @blp.login_required
 @blp.response(200, s.ResidentOut)
 def get_resident(resident_id):
+    """居民资料"""
     return residents.read_resident(current_user(), resident_id)
 
 
@@ -107,6 +110,7 @@ def get_resident(resident_id):
 @blp.arguments(s.ResidentPatch)
 @blp.response(200, s.ResidentOut)
 def patch_resident(args, resident_id):
+    """修改居民资料"""
     return residents.update_resident(current_user(), resident_id, args)
 
 
@@ -115,15 +119,8 @@ def patch_resident(args, resident_id):
 @blp.arguments(s.VolunteerIn)
 @blp.response(200, s.MeOut)
 def apply_volunteer(args):
-    user = current_user()
-    volunteers.apply(user, args["real_name"], args["skills"], args["intro"])
-    return me_view(user)
-
-
-def volunteer_view(p) -> dict:
-    return {"user_id": p.user_id, "real_name": p.real_name, "skills": p.skills, "intro": p.intro,
-            "status": p.status, "review_note": p.review_note, "reviewed_at": p.reviewed_at,
-            "minutes_total": p.minutes_total, "created_at": p.created_at}
+    """申请成为志愿者"""
+    return volunteers.apply(current_user(), args["real_name"], args["skills"], args["intro"])
 
 
 @blp.get("/staff/volunteers")
@@ -131,9 +128,8 @@ def volunteer_view(p) -> dict:
 @blp.arguments(s.VolunteerArgs, location="query")
 @blp.response(200, s.VolunteerPage)
 def staff_volunteers(args):
-    page = volunteers.list_applications(current_user(), args.get("status"), args["page"], args["page_size"])
-    page["items"] = [volunteer_view(p) for p in page["items"]]
-    return page
+    """志愿者申请列表"""
+    return volunteers.list_applications(current_user(), args.get("status"), args["page"], args["page_size"])
 
 
 @blp.post("/staff/volunteers/<int:user_id>/review")
@@ -141,7 +137,8 @@ def staff_volunteers(args):
 @blp.arguments(s.ReviewIn)
 @blp.response(200, s.VolunteerOut)
 def review_volunteer(args, user_id):
-    return volunteer_view(volunteers.review(current_user(), user_id, args["status"], args["note"]))
+    """审核志愿者申请"""
+    return volunteers.review(current_user(), user_id, args["status"], args["note"])
 
 
 @blp.get("/staff/residents")
@@ -149,6 +146,7 @@ def review_volunteer(args, user_id):
 @blp.arguments(s.StaffResidentArgs, location="query")
 @blp.response(200, s.ResidentPage)
 def staff_residents(args):
+    """本站点知道的居民（或按残疾人证号查找）"""
     return residents.staff_residents(current_user(), **args)
 
 
@@ -158,6 +156,7 @@ def staff_residents(args):
 @blp.arguments(s.WalkInIn)
 @blp.response(201, s.ResidentOut)
 def staff_register_resident(args):
+    """为没有手机的居民登记（代办）"""
     return residents.register_walk_in(current_user(), args)
 
 
@@ -166,5 +165,6 @@ def staff_register_resident(args):
 @blp.arguments(s.VerificationIn)
 @blp.response(200, s.ResidentOut)
 def verify_resident(args, resident_id):
+    """核验残疾人证"""
     return residents.verify(current_user(), resident_id, args["status"], args["note"], args.get("site_id"))
 

@@ -1,8 +1,8 @@
 from marshmallow import ValidationError, fields, post_dump, validate, validates_schema
 
-from backend.identity.models import COMMUNICATION, DISABILITY_CATEGORIES, NEEDS, RELATIONS, VOLUNTEER_SKILLS
+from backend.identity import COMMUNICATION, DISABILITY_CATEGORIES, NEEDS, RELATIONS, VOLUNTEER_SKILLS
 
-from ..common import LocalDate, LocalDateTime, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDate, LocalDateTime, PageArgs, Schema, page_schema
 
 PHONE = validate.Regexp(r"^1\d{10}$", error="手机号应为 11 位数字")
 
@@ -19,18 +19,23 @@ class Preferences(Schema):
 
 
 class StaffSite(Schema):
-    site_id = fields.Integer()
+    site_id = Integer()
     role = fields.String()
 
 
 class VolunteerBrief(Schema):
     status = fields.String()
     skills = fields.List(fields.String())
-    minutes_total = fields.Integer()
+    minutes_total = Integer()
+
+
+class MakerRole(Schema):
+    maker_id = Integer()
+    name = fields.String()
 
 
 class MeOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     nickname = fields.String()
     avatar_url = fields.String()
     phone_masked = fields.String(allow_none=True)
@@ -38,6 +43,7 @@ class MeOut(Schema):
     staff_sites = fields.List(fields.Nested(StaffSite))
     preferences = fields.Nested(Preferences)
     volunteer = fields.Nested(VolunteerBrief, allow_none=True)
+    makers = fields.List(fields.Nested(MakerRole), metadata={"description": "the device makers the user works for"})
 
 
 class LoginOut(Schema):
@@ -64,7 +70,7 @@ class Consent(Schema):
 class ResidentFields(Schema):
     name = fields.String(validate=validate.Length(min=1, max=64))
     disability_category = fields.String(validate=validate.OneOf(DISABILITY_CATEGORIES))
-    disability_level = fields.Integer(validate=validate.Range(min=1, max=4))
+    disability_level = Integer(validate=validate.Range(min=1, max=4))
     certificate_no = fields.String(validate=validate.Length(max=32), allow_none=True)
     birth_date = LocalDate(allow_none=True)
     phone = fields.String(validate=PHONE, allow_none=True)
@@ -76,15 +82,15 @@ class ResidentIn(ResidentFields):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
     disability_category = fields.String(required=True, validate=validate.OneOf(DISABILITY_CATEGORIES))
-    disability_level = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
+    disability_level = Integer(required=True, validate=validate.Range(min=1, max=4))
     consent = fields.Nested(Consent, load_default=dict)
 
 
 class WalkInIn(ResidentFields):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     disability_category = fields.String(required=True, validate=validate.OneOf(DISABILITY_CATEGORIES))
-    disability_level = fields.Integer(required=True, validate=validate.Range(min=1, max=4))
-    site_id = fields.Integer()
+    disability_level = Integer(required=True, validate=validate.Range(min=1, max=4))
+    site_id = Integer()
     consent = fields.Nested(Consent, load_default=dict)
 
 
@@ -96,20 +102,20 @@ class ResidentPatch(ResidentFields):
 
 
 class ResidentOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     relation = fields.String(allow_none=True)
     disability_category = fields.String()
-    disability_level = fields.Integer()
+    disability_level = Integer()
     has_certificate = fields.Boolean()
     certificate_tail = fields.String(allow_none=True)
-    birth_year = fields.Integer(allow_none=True)
+    birth_year = Integer(allow_none=True)
     under_14 = fields.Boolean(allow_none=True)
     phone_masked = fields.String(allow_none=True)
     needs = fields.List(fields.String())
     verification = fields.String()
     verification_note = fields.String()
-    registered_site_id = fields.Integer(allow_none=True)
+    registered_site_id = Integer(allow_none=True)
     created_at = LocalDateTime()
 
 
@@ -121,7 +127,7 @@ ResidentPage = page_schema(ResidentOut, "ResidentPage")
 
 
 class StaffResidentArgs(PageArgs):
-    site_id = fields.Integer()
+    site_id = Integer()
     verification = fields.String(validate=validate.OneOf(("pending", "verified", "rejected")))
     q = fields.String(validate=validate.Length(min=1, max=64))
     certificate_no = fields.String(validate=validate.Length(min=1, max=32))
@@ -130,7 +136,7 @@ class StaffResidentArgs(PageArgs):
 class VerificationIn(Schema):
     status = fields.String(required=True, validate=validate.OneOf(("verified", "rejected")))
     note = fields.String(load_default="", validate=validate.Length(max=500))
-    site_id = fields.Integer()
+    site_id = Integer()
 
 
 class VolunteerIn(Schema):
@@ -141,14 +147,14 @@ class VolunteerIn(Schema):
 
 
 class VolunteerOut(Schema):
-    user_id = fields.Integer()
+    user_id = Integer()
     real_name = fields.String()
     skills = fields.List(fields.String())
     intro = fields.String()
     status = fields.String()
     review_note = fields.String()
     reviewed_at = LocalDateTime(allow_none=True)
-    minutes_total = fields.Integer()
+    minutes_total = Integer()
     created_at = LocalDateTime()
 
 
@@ -165,7 +171,7 @@ class ReviewIn(Schema):
 
 
 class UserOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     nickname = fields.String()
     avatar_url = fields.String()
     phone_masked = fields.String(allow_none=True)
@@ -185,26 +191,6 @@ class StaffRoleIn(Schema):
     role = fields.String(required=True, validate=validate.OneOf(("staff", "manager")))
 
 
-class AuditArgs(PageArgs):
-    resident_id = fields.Integer()
-    actor_id = fields.Integer()
-    from_ = LocalDateTime(data_key="from")
-    to = LocalDateTime()
-
-
-class AuditOut(Schema):
-    id = fields.Integer()
-    at = LocalDateTime()
-    actor_id = fields.Integer()
-    resident_id = fields.Integer(allow_none=True)
-    action = fields.String()
-    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
-    site_id = fields.Integer(allow_none=True)
-
-
-AuditPage = page_schema(AuditOut, "AuditPage")
-
-
 class ExportOut(Schema):
     class Meta:
         unknown = "include"
@@ -215,7 +201,7 @@ class ExportOut(Schema):
 
     @post_dump(pass_original=True)
     def keep_domain_sections(self, data, original, **kwargs):
-        """Sections added by domain exporters (backend.privacy.EXPORTERS) are not declared
+        """Sections added by domain exporters (`Domain.privacy`) are not declared
         fields, and dump() keeps declared fields only: pass them through as they are."""
         for key, value in original.items():
             data.setdefault(key, value)

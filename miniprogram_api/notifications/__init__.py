@@ -1,0 +1,3 @@
+from .routes import blp
+
+blueprints = (blp,)

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from ..common import LocalDateTime, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDateTime, PageArgs, Schema, page_schema
 
 
 class TemplateOut(Schema):
@@ -22,7 +22,7 @@ class SubscriptionOut(Schema):
     template_id = fields.String()
     kind = fields.String()
     title = fields.String()
-    remaining = fields.Integer()
+    remaining = Integer()
 
 
 class SubscriptionList(Schema):
@@ -34,7 +34,7 @@ class InboxArgs(PageArgs):
 
 
 class NotificationOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     title = fields.String()
     body = fields.String()

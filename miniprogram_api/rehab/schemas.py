@@ -3,49 +3,42 @@ from marshmallow import fields, validate
 
 from backend.rehab.models import APPOINTMENT_STATUSES, SERVICE_KINDS
 
-from ..common import LocalDate, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDate, LocalDateTime, PageArgs, Schema, page_schema
 
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 HH:MM")
-HHMM_END = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="时间格式应为 HH:MM（可为 24:00）")
-
-
-class ZonedDateTime(fields.DateTime):
-    """Already converted to the site's zone by the domain view: written as ISO 8601 with that offset."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.isoformat()
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 时:分，如 09:30")
+HHMM_END = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="时间格式应为 时:分，如 09:30（可为 24:00）")
 
 
 # ---------------------------------------------------------------- services, therapists
 
 class ServiceArgs(PageArgs):
-    site_id = fields.Integer(validate=validate.Range(min=1))
+    site_id = Integer(validate=validate.Range(min=1))
 
 
 class ServicePatch(Schema):
     name = fields.String(validate=validate.Length(min=1, max=64))
     kind = fields.String(validate=validate.OneOf(SERVICE_KINDS))
-    duration_min = fields.Integer(validate=validate.Range(min=5, max=480))
-    buffer_min = fields.Integer(validate=validate.Range(min=0, max=240))
+    duration_min = Integer(validate=validate.Range(min=5, max=480))
+    buffer_min = Integer(validate=validate.Range(min=0, max=240))
     description = fields.String(validate=validate.Length(max=2000))
     requires_verified = fields.Boolean()
     active = fields.Boolean()
 
 
 class ServiceIn(ServicePatch):
-    site_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    site_id = Integer(required=True, validate=validate.Range(min=1))
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
     kind = fields.String(required=True, validate=validate.OneOf(SERVICE_KINDS))
-    duration_min = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    duration_min = Integer(required=True, validate=validate.Range(min=5, max=480))
 
 
 class ServiceOut(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     name = fields.String()
     kind = fields.String()
-    duration_min = fields.Integer()
-    buffer_min = fields.Integer()
+    duration_min = Integer()
+    buffer_min = Integer()
     description = fields.String()
     requires_verified = fields.Boolean()
     active = fields.Boolean()
@@ -56,17 +49,17 @@ ServicePage = page_schema(ServiceOut, "RehabServicePage")
 
 class TherapistIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    user_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    user_id = Integer(allow_none=True, validate=validate.Range(min=1))
 
 
 class TherapistBrief(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
 
 
 class TherapistOut(TherapistBrief):
-    site_id = fields.Integer()
-    user_id = fields.Integer(allow_none=True)
+    site_id = Integer()
+    user_id = Integer(allow_none=True)
     active = fields.Boolean()
 
 
@@ -77,16 +70,16 @@ class TherapistList(Schema):
 # ---------------------------------------------------------------- schedules, slots
 
 class WeeklyEntry(Schema):
-    weekday = fields.Integer(required=True, validate=validate.Range(min=1, max=7))
+    weekday = Integer(required=True, validate=validate.Range(min=1, max=7))
     start = fields.String(required=True, validate=HHMM)
     # At or before `start`: the range runs past midnight into the next day; "24:00" is midnight.
     end = fields.String(required=True, validate=HHMM_END)
-    therapist_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    capacity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=50))
+    therapist_id = Integer(required=True, validate=validate.Range(min=1))
+    capacity = Integer(load_default=1, validate=validate.Range(min=1, max=50))
 
 
 class ScheduleIn(Schema):
-    slot_min = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    slot_min = Integer(required=True, validate=validate.Range(min=5, max=480))
     weekly = fields.List(fields.Nested(WeeklyEntry), required=True, validate=validate.Length(max=100))
     valid_from = LocalDate(required=True)
     valid_to = LocalDate(load_default=None, allow_none=True)
@@ -95,22 +88,22 @@ class ScheduleIn(Schema):
 class ScheduleConflict(Schema):
     reason = fields.String(metadata={"description": "booked_slot_not_in_plan | capacity_below_booked | "
                                                    "therapist_busy"})
-    slot_id = fields.Integer(allow_none=True)
-    starts_at = ZonedDateTime()
-    ends_at = ZonedDateTime()
+    slot_id = Integer(allow_none=True)
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
     therapist = fields.Nested(TherapistBrief)
-    booked = fields.Integer()
-    other_slot_id = fields.Integer(allow_none=True)
+    booked = Integer()
+    other_slot_id = Integer(allow_none=True)
 
 
 class ScheduleOut(Schema):
-    service_id = fields.Integer()
-    slot_min = fields.Integer()
+    service_id = Integer()
+    slot_min = Integer()
     weekly = fields.List(fields.Nested(WeeklyEntry))
     valid_from = fields.String(allow_none=True)
     valid_to = fields.String(allow_none=True)
-    created = fields.Integer()
-    removed = fields.Integer()
+    created = Integer()
+    removed = Integer()
     conflicts = fields.List(fields.Nested(ScheduleConflict))
 
 
@@ -120,50 +113,50 @@ class SlotArgs(Schema):
 
 
 class SlotOut(Schema):
-    id = fields.Integer()
-    starts_at = ZonedDateTime()
-    ends_at = ZonedDateTime()
+    id = Integer()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
     therapist = fields.Nested(TherapistBrief)
-    capacity = fields.Integer()
-    remaining = fields.Integer()
+    capacity = Integer()
+    remaining = Integer()
 
 
 # ---------------------------------------------------------------- appointments
 
 class AppointmentIn(Schema):
-    slot_id = fields.Integer(required=True, validate=validate.Range(min=1))
-    resident_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    slot_id = Integer(required=True, validate=validate.Range(min=1))
+    resident_id = Integer(required=True, validate=validate.Range(min=1))
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class AppointmentSlot(Schema):
-    id = fields.Integer()
-    starts_at = ZonedDateTime()
-    ends_at = ZonedDateTime()
+    id = Integer()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
     therapist = fields.Nested(TherapistBrief)
 
 
 class AppointmentService(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     name = fields.String()
     kind = fields.String()
-    duration_min = fields.Integer()
+    duration_min = Integer()
 
 
 class AppointmentResident(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
 
 
 class AppointmentSite(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     address = fields.String()
 
 
 class AppointmentOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     status = fields.String(metadata={"enum": list(APPOINTMENT_STATUSES)})
     slot = fields.Nested(AppointmentSlot)
     service = fields.Nested(AppointmentService)
@@ -171,7 +164,7 @@ class AppointmentOut(Schema):
     note = fields.String()
     site = fields.Nested(AppointmentSite)
     cancel_reason = fields.String(allow_none=True)
-    created_at = ZonedDateTime()
+    created_at = LocalDateTime()
 
 
 AppointmentPage = page_schema(AppointmentOut, "AppointmentPage")
@@ -186,7 +179,7 @@ class CancelIn(Schema):
 
 
 class RescheduleIn(Schema):
-    slot_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    slot_id = Integer(required=True, validate=validate.Range(min=1))
 
 
 # ---------------------------------------------------------------- staff
@@ -197,11 +190,11 @@ class ClosureIn(Schema):
 
 
 class ClosureOut(Schema):
-    id = fields.Integer()
-    site_id = fields.Integer()
+    id = Integer()
+    site_id = Integer()
     date = LocalDate()
     reason = fields.String()
-    cancelled_appointments = fields.Integer()
+    cancelled_appointments = Integer()
 
 
 class RosterArgs(Schema):
@@ -209,11 +202,11 @@ class RosterArgs(Schema):
 
 
 class RosterResident(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     needs = fields.List(fields.String())
     disability_category = fields.String()
-    disability_level = fields.Integer()
+    disability_level = Integer()
     verification = fields.String()
     communication = fields.List(fields.String(), metadata={
         "description": "preferences.communication of the users linked to the resident"})
@@ -225,7 +218,7 @@ class RosterItem(AppointmentOut):
 
 
 class DayRosterOut(Schema):
-    site_id = fields.Integer()
+    site_id = Integer()
     date = LocalDate()
     items = fields.List(fields.Nested(RosterItem))
 

@@ -1,14 +1,14 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from backend.sites.models import ACCESSIBILITY, SITE_KINDS
+from backend.sites import ACCESSIBILITY, SITE_KINDS, TIMEZONES
 
-from ..common import PageArgs, Schema, page_schema
+from ..common import Integer, PageArgs, Schema, page_schema
 
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 HH:MM")
+HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 时:分，如 09:30")
 
 
 class OpeningHours(Schema):
-    weekday = fields.Integer(required=True, validate=validate.Range(min=1, max=7))
+    weekday = Integer(required=True, validate=validate.Range(min=1, max=7))
     open = fields.String(required=True, validate=HHMM)
     close = fields.String(required=True, validate=HHMM)
 
@@ -33,8 +33,8 @@ class SitePatch(Schema):
     opening_hours = fields.List(fields.Nested(OpeningHours), validate=validate.Length(max=21))
     accessibility = fields.List(fields.String(validate=validate.OneOf(ACCESSIBILITY)),
                                 validate=validate.Length(max=len(ACCESSIBILITY)))
-    timezone = fields.String(validate=validate.OneOf(("Asia/Shanghai", "Asia/Urumqi")))
-    rules = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), values=fields.Integer())
+    timezone = fields.String(validate=validate.OneOf(TIMEZONES))
+    rules = fields.Dict(keys=fields.String(validate=validate.Length(max=40)), values=Integer())
 
 
 class SiteIn(SitePatch):
@@ -43,7 +43,7 @@ class SiteIn(SitePatch):
 
 
 class SiteOut(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     name = fields.String()
     address = fields.String()
@@ -60,11 +60,3 @@ SitePage = page_schema(SiteOut, "SitePage")
 
 class SiteArgs(PageArgs):
     kind = fields.String(validate=validate.OneOf(SITE_KINDS))
-
-
-def site_view(site) -> dict:
-    return {"id": site.id, "kind": site.kind, "name": site.name, "address": site.address,
-            "community": site.community, "phone": site.phone,
-            "location": {"lat": site.lat, "lng": site.lng} if site.lat is not None else None,
-            "opening_hours": site.opening_hours or [], "accessibility": site.accessibility or [],
-            "timezone": site.timezone}

@@ -21,7 +21,7 @@ def test_production_refuses(override):
 
 
 def test_create_app_refuses_in_production():
-    from backend import create_app
+    from miniprogram_api import create_app
     with pytest.raises(RuntimeError):
         create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 

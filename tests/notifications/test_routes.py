@@ -4,7 +4,7 @@ import threading
 import pytest
 import requests
 
-from backend.config import NOTIFICATION_KINDS
+from backend import domains
 
 from .conftest import credit_left, queue
 
@@ -13,7 +13,7 @@ def test_templates_are_public_and_cover_every_kind(client):
     r = client.get("/notification-templates")
     assert r.status_code == 200
     items = r.get_json()["items"]
-    assert [i["kind"] for i in items] == list(NOTIFICATION_KINDS)
+    assert [i["kind"] for i in items] == list(domains.notification_kinds_of(client.app))
     assert all(i["template_id"] == f"tmpl_{i['kind']}" and i["title"] for i in items)
     assert set(items[0]) == {"kind", "template_id", "title"}
 
@@ -42,7 +42,7 @@ def test_accepting_templates_adds_one_credit_each(app, login):
     assert r.status_code == 200, r.get_json()
     api.post("/me/subscriptions", {"accepted": ["tmpl_order_ready"]})
     items = {i["template_id"]: i for i in api.get("/me/subscriptions").get_json()["items"]}
-    assert len(items) == len(NOTIFICATION_KINDS)
+    assert len(items) == len(domains.notification_kinds_of(app))
     assert items["tmpl_order_ready"] == {"template_id": "tmpl_order_ready", "kind": "order_ready",
                                          "title": "取餐通知", "remaining": 2}
     assert items["tmpl_signup_confirmed"]["remaining"] == 1

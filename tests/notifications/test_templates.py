@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.config import NOTIFICATION_KINDS, TEMPLATE_FIELDS, fake_templates
+from backend import domains
 from backend.notifications import templates
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -40,11 +40,12 @@ def test_times_are_formatted_in_the_site_zone():
     assert templates.fit("time", None, SH) == "-"
 
 
-def test_every_kind_has_a_field_map_of_known_types():
-    assert set(TEMPLATE_FIELDS) == set(NOTIFICATION_KINDS)
+def test_every_kind_has_a_field_map_of_known_types(app):
     known = set(templates.MAX_LENGTH) | {"time", "date"}
-    for kind, entry in fake_templates().items():
-        assert entry["template_id"] == f"tmpl_{kind}" and entry["title"]
+    kinds = domains.notification_kinds_of(app)
+    assert set(app.config["WECHAT_SUBSCRIBE_TEMPLATES"]) == set(kinds)
+    for kind, entry in app.config["WECHAT_SUBSCRIBE_TEMPLATES"].items():
+        assert entry["template_id"] == f"tmpl_{kind}" and entry["title"] == kinds[kind].title
         assert entry["fields"] and all(templates.value_type(k) in known for k in entry["fields"])
 
 

@@ -47,8 +47,8 @@ def seed_due(app, n: int, credits: int = 1, per_user: int = 1) -> list[str]:
     """n users, each with `credits` credits for tmpl_order_ready and `per_user` due notifications."""
     now = utcnow()
     with app.app_context():
-        # A fresh prefix per test: a timeout fault makes the fake record its message 10 s
-        # later (as WeChat may deliver what the client gave up on), possibly during a later test.
+        # A fresh prefix per test: a timeout fault makes the fake record its message at once and
+        # answer 10 s later (WeChat delivered it, the answer was lost), possibly during a later test.
         prefix = uuid.uuid4().hex[:8]
         openids = [f"bulk-{prefix}-{i:04d}" for i in range(n)]
         db.session.execute(insert(User), [{"openid": o, "nickname": "", "avatar_url": "", "preferences": {},
@@ -95,8 +95,8 @@ def test_sigterm_mid_send_finishes_the_row_and_releases_the_rest(app, fake, send
     assert proc.returncode == 0, err
     assert pass_counts(out)["send_notifications"] == 1
     after = rows(app)
-    # The row in hand was finished (a timeout: retry later), the rest handed back untouched.
-    assert sorted((r.delivery, r.attempts) for r in after) == [("pending", 0), ("pending", 0), ("pending", 1)]
+    # The row in hand was finished (a timeout: outcome unknown, settled), the rest handed back untouched.
+    assert sorted((r.delivery, r.attempts) for r in after) == [("failed", 1), ("pending", 0), ("pending", 0)]
     assert all(r.claim_token is None and r.lease_until is None for r in after)
     released = [o for o, r in zip(openids, after) if r.attempts == 0]
     assert all(fake.messages(o) == [] for o in released)

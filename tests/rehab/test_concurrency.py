@@ -127,12 +127,12 @@ def test_crossed_reschedules_do_not_deadlock(station, app):
 
 
 def test_staff_closure_racing_bookings_leaves_no_live_appointment(station, app, family):
-    from backend.rehab import rules
+    from backend import localtime
     people = families(20)
     manager_token = tokens.issue(db.session.get(User, station.manager.user_id))[0]
     db.session.commit()
     slot = make_slot(station.service, station.therapist, hours=72, capacity=20)
-    day = rules.local_date(slot.starts_at, station.site)
+    day = localtime.local_date(slot.starts_at, station.site)
     calls = [("POST", "/appointments", token, {"slot_id": slot.id, "resident_id": r.id}) for token, r in people]
     calls.append(("POST", f"/staff/sites/{station.site.id}/closures", manager_token,
                   {"date": day.isoformat(), "reason": "临时闭站"}))

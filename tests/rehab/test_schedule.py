@@ -3,10 +3,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from backend import localtime
 from backend.db import utcnow
 from backend.extensions import db
 from backend.notifications.models import Notification
-from backend.rehab import rules, schedule
+from backend.rehab import schedule
 from backend.rehab.models import Appointment, RehabSlot
 
 from ..factories import SiteFactory
@@ -31,11 +32,11 @@ def local_starts(site, service_id=None, status="open"):
     stmt = select(RehabSlot).where(RehabSlot.status == status)
     if service_id:
         stmt = stmt.where(RehabSlot.service_id == service_id)
-    return sorted(rules.local(s.starts_at, site).replace(tzinfo=None) for s in db.session.scalars(stmt))
+    return sorted(localtime.at(s.starts_at, site).replace(tzinfo=None) for s in db.session.scalars(stmt))
 
 
 def today(site):
-    return rules.local_date(utcnow(), site)
+    return localtime.local_date(utcnow(), site)
 
 
 def test_schedule_materialises_slots_listed_in_site_zone(station, client):
@@ -99,7 +100,7 @@ def test_zone_of_the_site_is_used(app, db_session, login, client):
     staff_of(db.session.get(User, manager.user_id), site, "manager")
     service, therapist = make_service(site), make_therapist(site)
     assert put(manager, service, plan(therapist, "09:00", "09:30")).status_code == 200
-    d = rules.local_date(utcnow(), site) + timedelta(days=2)
+    d = localtime.local_date(utcnow(), site) + timedelta(days=2)
     items = client.get(f"/rehab/services/{service.id}/slots?from={d}&to={d}").get_json()
     assert [x["starts_at"] for x in items] == [f"{d}T09:00:00+06:00"]
     assert db.session.get(RehabSlot, items[0]["id"]).starts_at.hour == 3  # 09:00 at UTC+6
@@ -125,7 +126,7 @@ def test_reshape_keeps_booked_slot_and_reports_it(station, family):
     put(station.manager, station.service, plan(station.therapist, "09:00", "11:00"))
     d = today(station.site) + timedelta(days=3)
     api, resident = family()
-    nine = rules.at_local(d, datetime.min.time().replace(hour=9), station.site)
+    nine = localtime.wall(d, datetime.min.time().replace(hour=9), station.site)
     slot = db.session.scalar(select(RehabSlot).where(RehabSlot.starts_at == nine))
     assert api.post("/appointments", {"slot_id": slot.id, "resident_id": resident.id}).status_code == 201
     r = put(station.manager, station.service, plan(station.therapist, "10:00", "12:00"))
@@ -147,7 +148,7 @@ def test_capacity_change_never_below_booked(station, family):
     put(station.manager, station.service, plan(station.therapist, "09:00", "09:30", capacity=3))
     d = today(station.site) + timedelta(days=2)
     slot = db.session.scalar(select(RehabSlot).where(
-        RehabSlot.starts_at == rules.at_local(d, datetime.min.time().replace(hour=9), station.site)))
+        RehabSlot.starts_at == localtime.wall(d, datetime.min.time().replace(hour=9), station.site)))
     for _ in range(2):
         api, resident = family()
         assert api.post("/appointments", {"slot_id": slot.id, "resident_id": resident.id}).status_code == 201
@@ -219,7 +220,7 @@ def test_closure_cancels_day_notifies_and_blocks_bookings(station, family, clien
     put(station.manager, station.service, plan(station.therapist, "09:00", "10:00"))
     d = today(station.site) + timedelta(days=2)
     day_slots = [s for s in db.session.scalars(select(RehabSlot).order_by(RehabSlot.starts_at))
-                 if rules.local_date(s.starts_at, station.site) == d]
+                 if localtime.local_date(s.starts_at, station.site) == d]
     api, resident = family()
     other_api, other_resident = family()
     a = api.post("/appointments", {"slot_id": day_slots[0].id, "resident_id": resident.id}).get_json()

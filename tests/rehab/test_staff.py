@@ -4,7 +4,7 @@ from sqlalchemy import select
 from backend.audit.models import AuditEntry
 from backend.extensions import db
 from backend.identity.models import ResidentSite, User
-from backend.rehab import rules
+from backend import localtime
 from backend.rehab.models import Appointment, RehabSlot
 
 from ..factories import SiteFactory
@@ -61,7 +61,7 @@ def test_roster_shows_needs_and_communication_and_is_audited(station, family):
     db.session.commit()
     slot = make_slot(station.service, station.therapist, hours=30)
     a = api.post("/appointments", {"slot_id": slot.id, "resident_id": resident.id}).get_json()
-    day = rules.local_date(slot.starts_at, station.site)
+    day = localtime.local_date(slot.starts_at, station.site)
     r = station.staff.get(f"/staff/sites/{station.site.id}/appointments?date={day}")
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
@@ -132,3 +132,27 @@ def test_export_and_delete_me(station, family, login):
     assert db.session.get(Appointment, theirs["id"]).status == "booked"  # another user still manages them
     assert db.session.get(RehabSlot, slot.id).booked == 1
     assert db.session.get(ResidentSite, (resident.id, station.site.id)) is not None
+
+
+def test_completing_an_appointment_announces_it(station, family):
+    """Other domains (device cases count assessments and training sessions) hear of a completed
+    appointment through the `appointment_completed` event, inside the completing transaction."""
+    from backend import events
+    heard = []
+
+    def listener(_sender, **payload):
+        heard.append(payload)
+
+    signal = events.signal("appointment_completed")
+    signal.connect(listener)
+    try:
+        aid = _appointment(station, family, -0.25)
+        s = station.staff
+        s.post(f"/staff/appointments/{aid}/status", {"status": "checked_in", "note": ""})
+        assert heard == []
+        assert s.post(f"/staff/appointments/{aid}/status", {"status": "completed", "note": ""}).status_code == 200
+    finally:
+        signal.disconnect(listener)
+    [payload] = heard
+    assert payload["appointment_id"] == aid and payload["site_id"] == station.site.id
+    assert payload["service_kind"] == "physio" and payload["resident_id"]

@@ -38,7 +38,7 @@ def test_database_failure_mid_request_is_503_without_partial_rows(login, app, fa
 
 
 def test_readyz_503_when_database_unreachable(app):
-    from backend import create_app
+    from miniprogram_api import create_app
     broken = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
                          "SQLALCHEMY_ENGINE_OPTIONS": {}})
     r = broken.test_client().get("/readyz")

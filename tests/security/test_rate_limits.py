@@ -63,3 +63,17 @@ def test_login_limit_per_ip_holds_across_gunicorn_workers(tmp_path, fake_url, re
         tries = [requests.post(f"{url}/api/v1/appointments", json={"slot_id": 999999, "resident_id": 1, "note": ""},
                                headers=auth, timeout=15).status_code for _ in range(6)]
         assert tries[:4] == [404] * 4 and tries[4:] == [429, 429], tries
+
+
+def test_screen_sign_in_tickets_are_limited_per_ip_across_workers(tmp_path, fake_url, redis_db):
+    env = base_env(f"sqlite:///{tmp_path / 'ws.db'}", fake_url, REDIS_URL=REDIS_URL,
+                   RATELIMIT_WEB_SESSION_IP="5 per minute")
+    migrate(env)
+    with gunicorn(env, workers=2) as url:
+        tries = [requests.post(f"{url}/api/v1/web-sessions", timeout=15) for _ in range(7)]
+        assert [r.status_code for r in tries] == [201] * 5 + [429] * 2
+        assert tries[-1].json()["error"]["code"] == "rate_limited"
+        assert 0 < int(tries[-1].headers["Retry-After"]) <= 60
+        # another screen (another address, through the one trusted proxy) has its own allowance
+        other = requests.post(f"{url}/api/v1/web-sessions", headers={"X-Forwarded-For": "10.0.0.9"}, timeout=15)
+        assert other.status_code == 201

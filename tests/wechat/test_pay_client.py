@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 from backend.wechat.errors import WeChatAPIError, WeChatUnavailable
 from backend.wechat.pay import InvalidNotify, PayClient
 from devtools.fake_wechat.server import running_fake
-from devtools.keys import ensure_keys
+from backend.wechat.devkeys import ensure_keys
 
 
 # ---------------------------------------------------------------- fixtures

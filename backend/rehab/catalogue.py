@@ -1,22 +1,16 @@
 """Rehab services and therapists of a site: public listing, managers' create/edit."""
 from sqlalchemy import select
 
-from ..errors import Invalid, NotFound
 from ..common.pagination import page_of
+from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..identity.access import require_staff
-from ..identity.models import User
-from ..sites.models import Site, StaffAssignment
+from ..identity import StaffAssignment, User, require_staff
+from ..sites import get_site
+from ..units import use_case
 from .models import RehabService, Therapist
+from .views import service_view, therapist_full
 
 SERVICE_FIELDS = ("name", "kind", "duration_min", "buffer_min", "description", "requires_verified", "active")
-
-
-def rehab_site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id)
-    if site is None or site.kind != "rehab":
-        raise NotFound()
-    return site
 
 
 def list_services(site_id: int | None, page: int, page_size: int) -> dict:
@@ -24,7 +18,9 @@ def list_services(site_id: int | None, page: int, page_size: int) -> dict:
     stmt = select(RehabService).where(RehabService.active.is_(True)).order_by(RehabService.id)
     if site_id is not None:
         stmt = stmt.where(RehabService.site_id == site_id)
-    return page_of(stmt, page, page_size)
+    result = page_of(stmt, page, page_size)
+    result["items"] = [service_view(x) for x in result["items"]]
+    return result
 
 
 def get_service(service_id: int, *, public: bool = True) -> RehabService:
@@ -41,43 +37,44 @@ def managed_service(user: User, service_id: int) -> RehabService:
     return service
 
 
-def create_service(user: User, data: dict) -> RehabService:
+@use_case
+def create_service(user: User, data: dict) -> dict:
     require_staff(user, data["site_id"], manager=True)
-    site = db.session.get(Site, data["site_id"])
-    if site is None:
-        raise NotFound()
+    site = get_site(data["site_id"])
     if site.kind != "rehab":
         raise Invalid(fields={"site_id": ["该站点不是康复站"]})
     service = RehabService(site_id=site.id, **{k: data[k] for k in SERVICE_FIELDS if k in data})
     db.session.add(service)
-    db.session.commit()
-    return service
+    db.session.flush()
+    return service_view(service)
 
 
-def update_service(user: User, service_id: int, data: dict) -> RehabService:
+@use_case
+def update_service(user: User, service_id: int, data: dict) -> dict:
     """Edits apply to slots generated from now on; PUT the schedule again to reshape existing ones."""
     service = managed_service(user, service_id)
     for k in SERVICE_FIELDS:
         if k in data:
             setattr(service, k, data[k])
-    db.session.commit()
-    return service
+    db.session.flush()
+    return service_view(service)
 
 
-def create_therapist(user: User, site_id: int, data: dict) -> Therapist:
+@use_case
+def create_therapist(user: User, site_id: int, data: dict) -> dict:
     require_staff(user, site_id, manager=True)
-    rehab_site(site_id)
+    get_site(site_id, kind="rehab")
     user_id = data.get("user_id")
     if user_id is not None and db.session.get(StaffAssignment, (user_id, site_id)) is None:
         raise Invalid(fields={"user_id": ["须为本站点的工作人员"]})
     therapist = Therapist(site_id=site_id, name=data["name"], user_id=user_id)
     db.session.add(therapist)
-    db.session.commit()
-    return therapist
+    db.session.flush()
+    return therapist_full(therapist)
 
 
-def list_therapists(user: User, site_id: int) -> list[Therapist]:
+def list_therapists(user: User, site_id: int) -> list[dict]:
     require_staff(user, site_id)
-    rehab_site(site_id)
-    return list(db.session.scalars(select(Therapist).where(
-        Therapist.site_id == site_id, Therapist.active.is_(True)).order_by(Therapist.id)))
+    get_site(site_id, kind="rehab")
+    return [therapist_full(t) for t in db.session.scalars(select(Therapist).where(
+        Therapist.site_id == site_id, Therapist.active.is_(True)).order_by(Therapist.id))]

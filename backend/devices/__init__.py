@@ -1,0 +1,29 @@
+"""Assistive devices (辅具精准适配): the catalogue (ISO 9999 classes, makers, products), the
+federation's settings (subsidy groups, the approval chain, assessment forms), and each person's
+case through its closed loop: application, assessment, the person's choice with its subsidy,
+approvals, supply; fitting with a signed handover, training, follow-ups, repairs.
+
+Public: the models. Listens to rehab's `appointment_completed`.
+"""
+from ..domains import Domain, Privacy
+from . import demo, handlers, makers, privacy
+from .case_models import Approval, Assessment, CaseEvent, DeviceCase, SupplyOrder
+from .cli import devices_cli
+from .models import ApprovalStep, AssessmentForm, DeviceClass, Maker, MakerStaff, Product, SubsidyGroup
+from .notices import KINDS
+
+domain = Domain(
+    name="devices",
+    models=(DeviceClass, Maker, MakerStaff, Product, SubsidyGroup, ApprovalStep, AssessmentForm,
+            DeviceCase, CaseEvent, Assessment, Approval, SupplyOrder),
+    privacy=Privacy(export={"device_cases": privacy.export_cases, "maker_roles": privacy.export_maker_roles},
+                    erase=privacy.erase, covers=(DeviceCase, MakerStaff)),
+    demo=demo.seed,
+    notifications=KINDS,
+    listens={"appointment_completed": handlers.appointment_completed},
+    cli=(devices_cli,),
+    profile=makers.profile,
+)
+
+__all__ = ["Approval", "ApprovalStep", "Assessment", "AssessmentForm", "CaseEvent", "DeviceCase", "DeviceClass",
+           "Maker", "MakerStaff", "Product", "SubsidyGroup", "SupplyOrder", "domain"]

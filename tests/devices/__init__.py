@@ -1,0 +1,1 @@
+"""Pure building blocks of the devices domain: no app, no database."""
