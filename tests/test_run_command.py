@@ -60,7 +60,7 @@ def test_run_command_from_fresh_clone(tmp_path):
         assert me["nickname"] == "王女士" and "family" in me["roles"]
         residents = requests.get(f"{base}/me/residents", headers={"Authorization": f"Bearer {token}"}, timeout=5)
         assert residents.json()["items"][0]["verification"] == "verified"
-        assert requests.get(f"{base}/sites", timeout=5).json()["total"] == 3
+        assert requests.get(f"{base}/sites", timeout=5).json()["total"] == 4  # home, rehab station, café, device centre
         assert (clone / "instance" / "app.db").exists()
         confirm_a_screen_with_the_banners_line(lines, f"http://127.0.0.1:{port}")
     finally:
