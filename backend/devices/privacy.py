@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from ..crypto import encrypt
 from ..extensions import db
 from ..identity import Resident, ResidentLink
+from . import handovers
 from .case_models import WITHDRAWABLE, Assessment, CaseEvent, DeviceCase
 from .models import MakerStaff
 from .transitions import locked_case, move
@@ -24,6 +25,10 @@ def export_cases(user, resident_ids: list[int]) -> list[dict]:
     cases = db.session.scalars(select(DeviceCase).where(DeviceCase.resident_id.in_(resident_ids))
                                .order_by(DeviceCase.id)).all()
     return [_json_safe(case_view(c)) for c in cases]
+
+
+def export_handovers(user, resident_ids: list[int]) -> list[dict]:
+    return handovers.export(resident_ids)
 
 
 def export_maker_roles(user, resident_ids: list[int]) -> list[dict]:
@@ -53,6 +58,7 @@ def erase(user, resident_ids: list[int]) -> None:
     only_mine = [rid for rid in resident_ids if rid not in others and rid not in registered]
     if not only_mine:
         return
+    handovers.erase(only_mine)  # the signatures and signers' names
     ids = list(db.session.scalars(select(DeviceCase.id).where(DeviceCase.resident_id.in_(only_mine))
                                   .order_by(DeviceCase.id)))
     for case_id in ids:
