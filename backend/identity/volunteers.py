@@ -48,7 +48,8 @@ def review(staff: User, user_id: int, status: str, note: str) -> dict:
     if profile is None:
         raise NotFound()
     if profile.status == status:
-        raise Conflict("already_reviewed", "该申请已是此状态")
+        raise Conflict("already_reviewed", "该志愿者申请已审核为“通过”" if status == "approved"
+                       else "该志愿者申请已审核为“不通过”")
     profile.status, profile.review_note = status, note or ""
     profile.reviewed_by_id, profile.reviewed_at = staff.id, utcnow()
     db.session.flush()

@@ -20,7 +20,7 @@ from ..notifications import notify
 from ..sites import Site
 from ..units import lock, use_case
 from . import rules
-from .models import LIVE, Appointment, RehabService, RehabSlot
+from .models import LIVE, STATUS_NAMES, Appointment, RehabService, RehabSlot
 from .notices import notify_residents_users
 from .views import appointment_view, appointment_views
 
@@ -37,6 +37,11 @@ MESSAGES = {
 
 def conflict(code: str) -> Conflict:
     return Conflict(code, MESSAGES[code])
+
+
+def not_changeable(a: Appointment) -> Conflict:
+    """invalid_transition for a cancel or reschedule, naming the appointment's status in Chinese."""
+    return Conflict("invalid_transition", f"预约当前为“{STATUS_NAMES.get(a.status, a.status)}”，不能取消或改约")
 
 
 # ---------------------------------------------------------------- who acts
@@ -164,7 +169,7 @@ def cancel(user: User, appointment_id: int, reason: str) -> dict:
     site = db.session.get(Site, a.site_id)
     now = utcnow()
     if a.status != "booked":
-        raise conflict("invalid_transition")
+        raise not_changeable(a)
     if linked and now > a.starts_at - timedelta(hours=rules.rule(site, "cancel_cutoff_hours")):
         raise conflict("cancel_cutoff_passed")
     if not cancel_appointment(a, user.id, reason, now):
@@ -194,7 +199,7 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     resident = _lock_resident(a.resident_id)
     db.session.refresh(a)
     if a.status != "booked":
-        raise conflict("invalid_transition")
+        raise not_changeable(a)
     old_site = db.session.get(Site, a.site_id)
     now = utcnow()
     if now > a.starts_at - timedelta(hours=rules.rule(old_site, "cancel_cutoff_hours")):

@@ -20,3 +20,9 @@ def checkin_opens_before(site) -> timedelta:
 
 def checkin_opens_at(site, starts_at: datetime) -> datetime:
     return starts_at - checkin_opens_before(site)
+
+
+def checkin_not_open_message(site) -> str:
+    """What staff read when they check someone in too early (activities and appointments alike)."""
+    hours = int(checkin_opens_before(site).total_seconds() // 3600)
+    return f"开始前 {hours} 小时起才能签到" if hours else "开始后才能签到"
