@@ -174,7 +174,9 @@ def cancel(user: User, appointment_id: int, reason: str) -> dict:
         raise conflict("cancel_cutoff_passed")
     if not cancel_appointment(a, user.id, reason, now):
         raise conflict("invalid_transition")
-    if not linked:
+    if linked:  # the family's own cancel is confirmed in the inbox too (every linked user sees it)
+        notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra="已按您的申请取消")
+    else:
         notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=reason or "康复站取消")
     return appointment_view(a)
 
@@ -216,7 +218,7 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     _check_bookable(resident, slot, service, site, now, as_staff=False, moving=a.id)
     lock_slots(RehabSlot.id.in_([a.slot_id, slot.id]))
     _take_seat(slot)
-    old_slot_id = a.slot_id
+    old_slot_id, old_starts_at, old_site_id = a.slot_id, a.starts_at, a.site_id
     moved = db.session.execute(update(Appointment).where(
         and_(Appointment.id == a.id, Appointment.status == "booked", Appointment.slot_id == old_slot_id))
         .values(slot_id=slot.id, service_id=service.id, site_id=site.id, starts_at=slot.starts_at,
@@ -228,6 +230,8 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     _pre_claim_reminders(a, now)
     _flush_or_overlap()
     mark_known(resident.id, site.id, "appointment")
+    notify_residents_users(a, "appointment_rescheduled", "康复预约已改约", old_starts_at=old_starts_at,
+                           old_site_id=old_site_id)
     return appointment_view(a)
 
 
