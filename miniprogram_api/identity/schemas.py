@@ -84,6 +84,9 @@ class ResidentIn(ResidentFields):
     disability_category = fields.String(required=True, validate=validate.OneOf(DISABILITY_CATEGORIES))
     disability_level = Integer(required=True, validate=validate.Range(min=1, max=4))
     consent = fields.Nested(Consent, load_default=dict)
+    site_id = Integer(metadata={"description": "the station that will verify the certificate in person "
+                                               "(a home, rehab station or device centre): the resident is in "
+                                               "its staff's `verification=pending` list"})
 
 
 class WalkInIn(ResidentFields):
