@@ -39,6 +39,8 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
         db.session.flush()
     except IntegrityError:  # the unit rolls back
         raise Conflict("already_closed", "该日期已设置闭站") from None
+    audit.record_change(user.id, "create", "closure", closure.id, after={"date": day, "reason": closure.reason},
+                        site_id=site_id)
     start, end = localtime.day_range(day, day, site)
     # Closing the slots first takes their row locks: a booking racing us either committed before
     # (and is cancelled below) or fails its conditional UPDATE on status = 'open'.
