@@ -16,8 +16,8 @@ class AuditArgs(PageArgs):
 
 
 class Change(Schema):
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
+    before = fields.Raw(metadata={"description": "the value before (null: none)"})
+    after = fields.Raw(metadata={"description": "the value after (null: none)"})
 
 
 class AuditOut(Schema):
