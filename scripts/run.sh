@@ -12,11 +12,17 @@ export WECHATPAY_API_BASE="${WECHATPAY_API_BASE:-http://127.0.0.1:$FAKE_PORT/}"
 export WECHATPAY_NOTIFY_URL="${WECHATPAY_NOTIFY_URL:-http://127.0.0.1:$PORT/api/v1/payments/wechat/notify}"
 mkdir -p instance
 
+# A second run while one runs, or a port another program holds: say so before starting anything.
+for check in "PORT $PORT" "FAKE_PORT $FAKE_PORT"; do
+  # shellcheck disable=SC2086
+  python scripts/_run_checks.py port $check || exit 1
+done
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-echo "==> migrating ${DATABASE_URL:-sqlite:///instance/app.db}"
+echo "==> migrating $(python scripts/_run_checks.py mask "${DATABASE_URL:-sqlite:///instance/app.db}")"
 flask --app wsgi db upgrade
 flask --app wsgi seed-demo --if-empty
 
@@ -31,10 +37,15 @@ echo "==> starting gunicorn ($WORKERS workers) on 127.0.0.1:$PORT"
 gunicorn --config gunicorn.conf.py --workers "$WORKERS" --bind "127.0.0.1:$PORT" --access-logfile - "wsgi:app" &
 pids+=($!)
 
-for _ in $(seq 1 50); do
-  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+ready=""
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && { ready=1; break; }
   sleep 0.2
 done
+if [ -z "$ready" ]; then
+  echo "The backend did not become ready on 127.0.0.1:$PORT within 20 s: see the log above." >&2
+  exit 1
+fi
 CAFE_ID="$(curl -fsS "http://127.0.0.1:$PORT/api/v1/sites?kind=cafe" 2>/dev/null \
   | python -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null || echo '<site_id>')"
 cat <<MSG
@@ -47,6 +58,7 @@ Log in through the fake WeChat with a demo code (a code is single-use; add #anyt
   curl -s http://127.0.0.1:$PORT/api/v1/sites
 
 Demo users (code = openid): family, resident, volunteer, home-staff, rehab-staff, cafe-staff, admin.
+$(python scripts/_run_checks.py cafe "http://127.0.0.1:$PORT")
 
 Café screens (docs/SCREENS.md), signed in by scanning their QR code with the mini-program:
   order board  http://127.0.0.1:$PORT/board/cafes/$CAFE_ID

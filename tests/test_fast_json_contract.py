@@ -553,7 +553,7 @@ def test_menu_is_the_schema_dump(app, client, login, db_session):
 def test_menu_of_a_cafe_without_categories(app, client, db_session):
     cafe = SiteFactory(kind="cafe")
     body = assert_menu_contract(app, client, cafe.id)
-    assert body == {"categories": []}
+    assert body == {"open_now": True, "next_opens_at": None, "categories": []}  # no hours: always open
 
 
 def test_menu_of_a_non_cafe_or_unknown_site_is_404(app, client, db_session):

@@ -10,6 +10,7 @@ from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..identity import Resident, User, VolunteerProfile, add_minutes, is_linked, require_staff, staff_site_ids
+from ..sites import checkin_not_open_message, checkin_opens_at, get_site
 from ..units import lock, use_case
 from . import seats
 from .manage import managed_activity
@@ -58,9 +59,9 @@ def _mark(staff: User, signup: Signup, status: str) -> None:
         raise Conflict("activity_closed", "活动已结束，出勤已锁定")
     if signup.status not in ("confirmed", "attended", "no_show"):
         raise Conflict("signup_not_confirmed", "报名尚未确认（候补或已取消）")
-    opens = activity.starts_at - timedelta(hours=current_app.config["CHECKIN_OPENS_BEFORE_HOURS"])
-    if utcnow() < opens:  # attendance is a fact of the day, not something to record days ahead
-        raise Conflict("activity_not_started", "活动开始前才能签到")
+    site = get_site(activity.site_id)
+    if utcnow() < checkin_opens_at(site, activity.starts_at):  # a fact of the day, not recorded days ahead
+        raise Conflict("activity_not_started", checkin_not_open_message(site))
     if signup.status != status:
         signup.status, signup.attendance_by_id = status, staff.id
         signup.attended_at = utcnow() if status == "attended" else None

@@ -55,7 +55,7 @@ def create(staff: User, data: dict) -> dict:
     require_staff(staff, site_id)
     site = get_site(site_id)
     if site.kind != "home":
-        raise Invalid(fields={"site_id": ["活动只能发布在残疾人之家"]})
+        raise Invalid(fields={"site_id": ["活动只能在残疾人之家创建"]})
     activity = Activity(site_id=site_id, status="draft", created_by_id=staff.id, seats_taken=0,
                         volunteer_seats_taken=0, accessibility=[], eligible_categories=[])
     _apply(activity, data)

@@ -93,8 +93,7 @@ def cancel(user: User, signup_id: int) -> dict:
         if activity.status == "completed" or activity.starts_at <= utcnow():
             raise Conflict("activity_started", "活动已开始，不能取消报名")
         seats.cancel_signup_locked(activity, signup, "by_user")
-    resident = db.session.get(Resident, signup.resident_id) if signup.resident_id else None
-    return signup_view(signup, localtime.zone_of(activity.site_id), resident.name if resident else None)
+    return signup_view(signup, localtime.zone_of(activity.site_id))
 
 
 def my_signups(user: User, when: str, page: int, page_size: int) -> dict:

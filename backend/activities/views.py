@@ -28,9 +28,13 @@ def waitlist_lengths(activity_ids: list[int]) -> dict[int, int]:
 _UNSET = object()
 
 
-def signup_view(signup: Signup, zone: ZoneInfo, resident_name: str | None = None, position=_UNSET) -> dict:
-    """`zone`: the activity's site's. `position`: the waitlist place when the caller fetched it in a
-    batch (`waitlist_positions`)."""
+def signup_view(signup: Signup, zone: ZoneInfo, resident_name=_UNSET, position=_UNSET) -> dict:
+    """The one view of a signup, whichever use case answers (create, cancel, lists). `zone`: the
+    activity's site's. `resident_name` and `position` (the waitlist place) when the caller fetched
+    them in a batch; else read here."""
+    if resident_name is _UNSET:
+        resident = db.session.get(Resident, signup.resident_id) if signup.resident_id else None
+        resident_name = resident.name if resident else None
     if position is _UNSET:
         position = waitlist_position(signup)
     return {"id": signup.id, "activity_id": signup.activity_id, "role": signup.role,

@@ -1,6 +1,12 @@
-"""Demo menu of the sign-language café."""
+"""Demo menu of the sign-language café, and two of today's orders placed as the API places them."""
+from flask import current_app
+from sqlalchemy import select
+
 from ..extensions import db
-from .models import MenuCategory, MenuItem
+from .board import set_status
+from .models import MenuCategory, MenuItem, Order
+from .orders import _create_order, locked_order
+from .payments import record_payment
 
 
 def seed(ctx: dict) -> None:
@@ -33,3 +39,27 @@ def seed(ctx: dict) -> None:
             db.session.add(MenuItem(site_id=cafe.id, category_id=category.id, name=name, description=description,
                                     price_fen=price, image_url=image.format(slug), sign_video_url=video.format(slug),
                                     available=True, stock=stock, options=options, position=n))
+    db.session.flush()
+    _orders(ctx)
+
+
+def _paid_order(user, cafe, items: list[dict]) -> int:
+    """An order made by the order use case's own step (priced, stock held, today's pickup number),
+    paid by a demo transaction in place of WeChat Pay's notify (the seed makes no network call)."""
+    order_id, prepay = _create_order(user, cafe.id, {"items": items, "fulfilment": "pickup"})
+    order = locked_order(Order.id == order_id)
+    record_payment(order, {"transaction_id": "DEMO" + prepay["out_trade_no"], "trade_state": "SUCCESS",
+                           "appid": current_app.config["WECHAT_APPID"], "mchid": current_app.config["WECHATPAY_MCHID"],
+                           "amount": {"total": order.total_fen}})
+    return order_id
+
+
+def _orders(ctx: dict) -> None:
+    """王女士's latte is ready (the inbox's "您的 A001 已做好" comes from the barista marking it so);
+    王大爷's croissant is paid and waits on the order board."""
+    cafe, users = ctx["cafe"], ctx["users"]
+    item = {i.name: i.id for i in db.session.scalars(select(MenuItem).where(MenuItem.site_id == cafe.id))}
+    latte = _paid_order(users["family"], cafe, [{"item_id": item["拿铁"], "qty": 1,
+                                                 "options": {"温度": "热", "奶": "燕麦奶"}}])
+    set_status(users["cafe-staff"], latte, "ready")
+    _paid_order(users["resident"], cafe, [{"item_id": item["可颂"], "qty": 2, "options": {}}])

@@ -1,12 +1,15 @@
 """Menu use cases: the public menu, and café staff creating and editing items."""
+from types import SimpleNamespace
+
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..common.reads import prebuilt, read_rows
+from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..identity import User, require_staff
-from ..sites import Site, get_site
+from ..sites import Site, get_site, opening_status
 from ..units import use_case
 from .models import MenuCategory, MenuItem
 
@@ -21,7 +24,8 @@ def _menu():
     """The café and its categories and items in order, one row per item (or per empty category):
     the menu is the café's hottest read (bench/), so one round trip and plain columns."""
     site, category, item = Site.__table__, MenuCategory.__table__, MenuItem.__table__
-    return (select(site.c.kind, category.c.id.label("category_id"), category.c.name.label("category_name"),
+    return (select(site.c.kind, site.c.timezone.label("site_timezone"), site.c.opening_hours.label("site_hours"),
+                   category.c.id.label("category_id"), category.c.name.label("category_name"),
                    *(item.c[name] for name in MENU_ITEM_FIELDS))
             .select_from(site.outerjoin(category, category.c.site_id == site.c.id)
                          .outerjoin(item, (item.c.site_id == site.c.id) & (item.c.category_id == category.c.id)))
@@ -30,8 +34,9 @@ def _menu():
 
 
 def menu(site_id: int) -> dict:
-    """Categories in order, each with its items as API.md's MenuItem (unavailable ones too: the app
-    greys them out); 404 unless the site is a café."""
+    """Whether the café is open now (and when it next opens), and its categories in order, each with
+    its items as API.md's MenuItem (unavailable ones too: the app greys them out); 404 unless the
+    site is a café."""
     rows = read_rows(_menu(), {"site_id": site_id})
     if not rows or rows[0].kind != "cafe":
         raise NotFound()
@@ -44,7 +49,9 @@ def menu(site_id: int) -> dict:
         if row.id is not None:
             fields = row._mapping
             categories[-1]["items"].append({name: fields[name] for name in MENU_ITEM_FIELDS})
-    return {"categories": categories}
+    first = rows[0]
+    hours = SimpleNamespace(timezone=first.site_timezone, opening_hours=first.site_hours)
+    return {**opening_status(hours, utcnow()), "categories": categories}
 
 
 def item_view(item: MenuItem) -> dict:

@@ -22,7 +22,7 @@ from ..errors import Conflict, Invalid, NotFound, UpstreamUnavailable
 from ..extensions import db
 from ..identity import User
 from ..moderation import check_text
-from ..sites import Site, get_site
+from ..sites import Site, get_site, is_open, next_opening
 from ..units import lock, transaction
 from ..wechat import pay_client
 from ..wechat.errors import WeChatAPIError, WeChatError
@@ -37,15 +37,10 @@ CANCELLABLE_AGAIN = ("cancelled", "expired", "refunding", "refunded")  # a repea
 
 # ---------------------------------------------------------------- placing an order
 
-def is_open(site: Site, at: datetime) -> bool:
-    """Inside one of the site's opening-hour ranges, in the site's own zone. No hours set: always open."""
-    hours = site.opening_hours or []
-    if not hours:
-        return True
-    local = localtime.at(at, site)
-    now = local.strftime("%H:%M")
-    return any(h.get("weekday") == local.isoweekday() and h.get("open", "") <= now < h.get("close", "")
-               for h in hours)
+def _closed_message(site: Site, now: datetime) -> str:
+    """咖啡馆当前未营业, and when it next opens (its wall-clock time): the customer knows when to come back."""
+    opens = next_opening(site, now)
+    return f"咖啡馆当前未营业，下次营业时间：{localtime.text(opens, site)}" if opens else "咖啡馆当前未营业"
 
 
 def _option_error(item: MenuItem, chosen: dict) -> tuple[dict, int] | str:
@@ -150,8 +145,9 @@ def _next_number(site: Site, local_date) -> str:
 
 def place_order(user: User, site_id: int, data: dict) -> dict:
     """Create a `pending_payment` order, hold its stock, then prepay at WeChat Pay."""
-    if not is_open(get_site(site_id, kind="cafe"), utcnow()):
-        raise Conflict("cafe_closed", "咖啡馆当前未营业")
+    site, now = get_site(site_id, kind="cafe"), utcnow()
+    if not is_open(site, now):
+        raise Conflict("cafe_closed", _closed_message(site, now))
     check_text(user.openid, data.get("note"))  # a WeChat call: before the transaction
     with transaction():
         order_id, prepay = _create_order(user, site_id, data)
@@ -174,7 +170,7 @@ def _create_order(user: User, site_id: int, data: dict) -> tuple[int, dict]:
     site = get_site(site_id, kind="cafe")
     now = utcnow()
     if not is_open(site, now):
-        raise Conflict("cafe_closed", "咖啡馆当前未营业")
+        raise Conflict("cafe_closed", _closed_message(site, now))
     lines = _priced_lines(site_id, data["items"])
     total = sum(line.unit_price_fen * line.qty for line in lines)
     if total <= 0:

@@ -11,7 +11,7 @@ from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..moderation import check_text
-from ..sites import get_site
+from ..sites import Site, get_site
 from ..units import use_case
 from .access import linked_resident, require_staff, resident_for_actor, resident_known_to, staff_site_ids
 from .certificates import birth_date_of_id, certificate_errors, normalise
@@ -106,11 +106,27 @@ def register_for_user(user: User, data: dict) -> dict:
     if data["relation"] == "self" and db.session.scalar(select(ResidentLink.id).where(
             ResidentLink.user_id == user.id, ResidentLink.relation == "self")):
         raise Conflict("self_already_registered", "您已登记过本人信息")
+    site_id = data.get("site_id")
+    if site_id is not None:
+        _verifying_site(site_id)
     resident = _new_resident(user, data)
+    resident.registered_site_id = site_id
     _insert(resident)
     db.session.add(ResidentLink(user_id=user.id, resident_id=resident.id, relation=data["relation"]))
+    if site_id is not None:  # the family chose this station: it now knows the resident (its pending queue)
+        mark_known(resident.id, site_id, "registered")
     db.session.flush()
     return resident_view(resident, user)
+
+
+VERIFYING_KINDS = ("home", "rehab", "device_center")
+
+
+def _verifying_site(site_id: int) -> None:
+    """A site whose staff check certificates in person (not a café); else 422 on `site_id`."""
+    site = db.session.get(Site, site_id)
+    if site is None or site.kind not in VERIFYING_KINDS:
+        raise Invalid(fields={"site_id": ["请选择残疾人之家、康复站或辅具服务中心"]})
 
 
 @use_case

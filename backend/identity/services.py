@@ -17,8 +17,8 @@ from ..wechat import mp_client
 from ..wechat.errors import WeChatAPIError, WeChatUnavailable
 from . import tokens
 from .access import require_admin
-from .models import AuthToken, ResidentLink, User
-from .views import me_view, user_view
+from .models import AuthToken, ResidentLink, StaffAssignment, User
+from .views import me_view, user_views
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +110,26 @@ def delete_me(user: User) -> None:
     privacy.erase(user, managed_resident_ids(user))
 
 
-def find_users(admin: User, q: str | None, phone: str | None, page: int, page_size: int) -> dict:
-    """Admin search: nickname contains `q`; `phone` matched exactly through its keyed hash."""
+def find_users(admin: User, q: str | None, phone: str | None, page: int, page_size: int,
+               site_id: int | None = None, role: str | None = None) -> dict:
+    """Admin search: nickname contains `q`; `phone` matched exactly through its keyed hash; `site_id`:
+    who works at that site (with `role`, only its staff or only its managers). Each user with roles and
+    staff sites: "who manages this station" has an answer."""
     require_admin(admin)
     stmt = select(User).where(User.deleted_at.is_(None)).order_by(User.id)
     if q:
         stmt = stmt.where(User.nickname.contains(q))
     if phone:
         stmt = stmt.where(User.phone_hash == lookup_hash(phone))
+    if site_id is not None or role is not None:
+        works = select(StaffAssignment.user_id)
+        if site_id is not None:
+            works = works.where(StaffAssignment.site_id == site_id)
+        if role is not None:
+            works = works.where(StaffAssignment.role == role)
+        stmt = stmt.where(User.id.in_(works))
     result = page_of(stmt, page, page_size)
-    result["items"] = [user_view(u) for u in result["items"]]
+    result["items"] = user_views(result["items"])
     return result
 
 

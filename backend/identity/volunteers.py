@@ -1,7 +1,7 @@
 """Volunteer applications and their review (the `volunteer` role)."""
 from sqlalchemy import select, update
 
-from .. import events
+from .. import audit, events
 from ..common.pagination import page_of
 from ..db import utcnow
 from ..errors import Conflict, NotFound
@@ -48,7 +48,10 @@ def review(staff: User, user_id: int, status: str, note: str) -> dict:
     if profile is None:
         raise NotFound()
     if profile.status == status:
-        raise Conflict("already_reviewed", "该申请已是此状态")
+        raise Conflict("already_reviewed", "该志愿者申请已审核为“通过”" if status == "approved"
+                       else "该志愿者申请已审核为“不通过”")
+    audit.record_change(staff.id, "review", "volunteer_profile", user_id,
+                        before={"status": profile.status}, after={"status": status})
     profile.status, profile.review_note = status, note or ""
     profile.reviewed_by_id, profile.reviewed_at = staff.id, utcnow()
     db.session.flush()

@@ -1,17 +1,13 @@
-"""Demo notifications: one to send, one without a credit (inbox only)."""
-from .. import localtime
-from ..db import utcnow
+"""Demo subscribe credits. The demo's notifications themselves come from the use cases the other
+domains' demos run (a volunteer reviewed, a signup confirmed, an appointment booked, an order made
+ready), so each says what the product would say, at the site's wall-clock time, with its real page."""
 from . import credits
-from .outbox import notify
 
 
 def seed(ctx: dict) -> None:
-    """The volunteer has accepted the review template and has a welcome in the inbox;
-    `flask worker` then sends it to the fake (GET /_fake/messages?touser=volunteer)."""
+    """The volunteer accepted the review template and the family the booking and pickup ones:
+    `flask worker` sends those messages to the fake (GET /_fake/messages?touser=volunteer)."""
     users = ctx["users"]
-    volunteer = users["volunteer"]
-    credits.add(volunteer.id, "tmpl_volunteer_reviewed")
-    notify(volunteer.id, "volunteer_reviewed", "志愿者申请已通过", "欢迎加入志愿者队伍",
-           page="pages/volunteer/index", data={"result": "已通过", "note": "欢迎加入", "time": localtime.iso(utcnow())})
-    notify(users["family"].id, "order_ready", "您的 A001 已做好", "请到柜台取餐",
-           page="pages/orders/index", data={"order_no": "A001", "cafe": "手语咖啡（示范）", "ready_at": utcnow()})
+    credits.add(users["volunteer"].id, "tmpl_volunteer_reviewed")
+    for template in ("tmpl_appointment_booked", "tmpl_order_ready"):
+        credits.add(users["family"].id, template)

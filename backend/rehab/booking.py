@@ -20,7 +20,7 @@ from ..notifications import notify
 from ..sites import Site
 from ..units import lock, use_case
 from . import rules
-from .models import LIVE, Appointment, RehabService, RehabSlot
+from .models import LIVE, STATUS_NAMES, Appointment, RehabService, RehabSlot
 from .notices import notify_residents_users
 from .views import appointment_view, appointment_views
 
@@ -37,6 +37,11 @@ MESSAGES = {
 
 def conflict(code: str) -> Conflict:
     return Conflict(code, MESSAGES[code])
+
+
+def not_changeable(a: Appointment) -> Conflict:
+    """invalid_transition for a cancel or reschedule, naming the appointment's status in Chinese."""
+    return Conflict("invalid_transition", f"预约当前为“{STATUS_NAMES.get(a.status, a.status)}”，不能取消或改约")
 
 
 # ---------------------------------------------------------------- who acts
@@ -164,12 +169,14 @@ def cancel(user: User, appointment_id: int, reason: str) -> dict:
     site = db.session.get(Site, a.site_id)
     now = utcnow()
     if a.status != "booked":
-        raise conflict("invalid_transition")
+        raise not_changeable(a)
     if linked and now > a.starts_at - timedelta(hours=rules.rule(site, "cancel_cutoff_hours")):
         raise conflict("cancel_cutoff_passed")
     if not cancel_appointment(a, user.id, reason, now):
         raise conflict("invalid_transition")
-    if not linked:
+    if linked:  # the family's own cancel is confirmed in the inbox too (every linked user sees it)
+        notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra="已按您的申请取消")
+    else:
         notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=reason or "康复站取消")
     return appointment_view(a)
 
@@ -194,7 +201,7 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     resident = _lock_resident(a.resident_id)
     db.session.refresh(a)
     if a.status != "booked":
-        raise conflict("invalid_transition")
+        raise not_changeable(a)
     old_site = db.session.get(Site, a.site_id)
     now = utcnow()
     if now > a.starts_at - timedelta(hours=rules.rule(old_site, "cancel_cutoff_hours")):
@@ -211,7 +218,7 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     _check_bookable(resident, slot, service, site, now, as_staff=False, moving=a.id)
     lock_slots(RehabSlot.id.in_([a.slot_id, slot.id]))
     _take_seat(slot)
-    old_slot_id = a.slot_id
+    old_slot_id, old_starts_at, old_site_id = a.slot_id, a.starts_at, a.site_id
     moved = db.session.execute(update(Appointment).where(
         and_(Appointment.id == a.id, Appointment.status == "booked", Appointment.slot_id == old_slot_id))
         .values(slot_id=slot.id, service_id=service.id, site_id=site.id, starts_at=slot.starts_at,
@@ -223,6 +230,8 @@ def reschedule(user: User, appointment_id: int, slot_id: int) -> dict:
     _pre_claim_reminders(a, now)
     _flush_or_overlap()
     mark_known(resident.id, site.id, "appointment")
+    notify_residents_users(a, "appointment_rescheduled", "康复预约已改约", old_starts_at=old_starts_at,
+                           old_site_id=old_site_id)
     return appointment_view(a)
 
 

@@ -1,6 +1,7 @@
 """Rehab services and therapists of a site: public listing, managers' create/edit."""
 from sqlalchemy import select
 
+from .. import audit
 from ..common.pagination import page_of
 from ..errors import Invalid, NotFound
 from ..extensions import db
@@ -46,17 +47,25 @@ def create_service(user: User, data: dict) -> dict:
     service = RehabService(site_id=site.id, **{k: data[k] for k in SERVICE_FIELDS if k in data})
     db.session.add(service)
     db.session.flush()
+    audit.record_change(user.id, "create", "rehab_service", service.id, after=_settings(service), site_id=site.id)
     return service_view(service)
+
+
+def _settings(service: RehabService) -> dict:
+    return {k: getattr(service, k) for k in SERVICE_FIELDS}
 
 
 @use_case
 def update_service(user: User, service_id: int, data: dict) -> dict:
     """Edits apply to slots generated from now on; PUT the schedule again to reshape existing ones."""
     service = managed_service(user, service_id)
+    before = _settings(service)
     for k in SERVICE_FIELDS:
         if k in data:
             setattr(service, k, data[k])
     db.session.flush()
+    audit.record_change(user.id, "update", "rehab_service", service.id, before=before, after=_settings(service),
+                        site_id=service.site_id)
     return service_view(service)
 
 
@@ -70,6 +79,8 @@ def create_therapist(user: User, site_id: int, data: dict) -> dict:
     therapist = Therapist(site_id=site_id, name=data["name"], user_id=user_id)
     db.session.add(therapist)
     db.session.flush()
+    audit.record_change(user.id, "create", "therapist", therapist.id, after={"name": therapist.name,
+                                                                             "user_id": user_id}, site_id=site_id)
     return therapist_full(therapist)
 
 

@@ -3,9 +3,13 @@ from datetime import timedelta
 
 from .. import localtime
 from ..db import utcnow
+from sqlalchemy import select
+
 from ..extensions import db
 from ..identity import mark_known
-from .models import RehabService, Therapist
+from .booking import book
+from .models import RehabService, RehabSlot, Therapist
+from .rules import window_for
 from .schedule import sync_service
 
 WEEKDAYS = range(1, 6)
@@ -34,3 +38,10 @@ def seed(ctx: dict) -> None:
     sync_service(pt, rehab, now)
     sync_service(fitting, rehab, now)
     mark_known(resident.id, rehab.id, "registered")
+    # His daughter books him the first PT slot she could book now, through the booking use case
+    # (seat taken, the inbox's "预约成功" at the station's wall-clock time).
+    slots = db.session.scalars(select(RehabSlot).where(RehabSlot.service_id == pt.id, RehabSlot.status == "open")
+                               .order_by(RehabSlot.starts_at)).all()
+    first = next((slot for slot in slots if window_for(rehab, slot.starts_at, now).allows(slot.starts_at)), None)
+    if first is not None:
+        book(users["family"], first.id, resident.id, "")

@@ -14,6 +14,9 @@ from ..db import Base, TimestampMixin
 SERVICE_KINDS = ("physio", "ot", "speech", "device_assessment", "device_fitting", "device_training", "psych",
                  "other")
 APPOINTMENT_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show", "excused")
+# How people read a status (messages never show the codes).
+STATUS_NAMES = {"booked": "已预约", "checked_in": "已签到", "completed": "已完成", "cancelled": "已取消",
+                "no_show": "爽约", "excused": "爽约已免责"}
 # Statuses that hold the resident's time (overlap rule) and the slot's seat.
 LIVE = ("booked", "checked_in")
 # open: bookable when in the window; retired: dropped by a new plan (kept only for history);

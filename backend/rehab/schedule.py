@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, delete, exists, select, update
 
+from .. import audit
 from ..db import utcnow
 from ..errors import Invalid
 from ..extensions import db
@@ -62,12 +63,15 @@ def set_schedule(user: User, service_id: int, data: dict) -> dict:
     service = managed_service(user, service_id)
     _validate_plan(service, data)
     site = lock_site(service.site_id)
+    before = dict(service.schedule or {})
     service.schedule = {
         "slot_min": data["slot_min"],
         "weekly": [dict(e) for e in data["weekly"]],
         "valid_from": data["valid_from"].isoformat(),
         "valid_to": data["valid_to"].isoformat() if data.get("valid_to") else None,
     }
+    audit.record_change(user.id, "update", "rehab_schedule", service.id, before=before, after=service.schedule,
+                        site_id=service.site_id)
     result = sync_service(service, site, utcnow())
     result["conflicts"] = [conflict_view(c, site) for c in result["conflicts"]]
     return {"service_id": service.id, **service.schedule, **result}

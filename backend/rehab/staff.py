@@ -9,11 +9,11 @@ from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..extensions import db
 from ..identity import Resident, ResidentLink, User, require_staff
-from ..sites import get_site
+from ..sites import checkin_not_open_message, checkin_opens_at, get_site
 from ..units import use_case
 from .booking import cancel_appointment, conflict, lock_slots
 from .notices import notify_residents_users
-from .models import Appointment, Closure, RehabSlot
+from .models import STATUS_NAMES, Appointment, Closure, RehabSlot
 from .schedule import lock_site
 from .views import appointment_view, prefetch
 
@@ -39,6 +39,8 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
         db.session.flush()
     except IntegrityError:  # the unit rolls back
         raise Conflict("already_closed", "该日期已设置闭站") from None
+    audit.record_change(user.id, "create", "closure", closure.id, after={"date": day, "reason": closure.reason},
+                        site_id=site_id)
     start, end = localtime.day_range(day, day, site)
     # Closing the slots first takes their row locks: a booking racing us either committed before
     # (and is cancelled below) or fails its conditional UPDATE on status = 'open'.
@@ -101,9 +103,13 @@ def set_status(user: User, appointment_id: int, status: str, note: str) -> dict:
     require_staff(user, a.site_id)
     now = utcnow()
     if (a.status, status) not in TRANSITIONS:
-        raise conflict("invalid_transition")
+        raise Conflict("invalid_transition",
+                       f"预约当前为“{STATUS_NAMES[a.status]}”，不能改为“{STATUS_NAMES[status]}”")
     if status == "no_show" and now < a.starts_at:
         raise Conflict("invalid_transition", "预约开始后才能标记爽约")
+    site = get_site(a.site_id)
+    if status == "checked_in" and now < checkin_opens_at(site, a.starts_at):  # the same rule as activities
+        raise Conflict("invalid_transition", checkin_not_open_message(site))
     # Conditional on the status read: two staff pressing at once make one change.
     done = db.session.execute(update(Appointment).where(Appointment.id == a.id, Appointment.status == a.status)
                               .values(status=status, status_note=(note or "")[:200], status_changed_at=now,

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from .. import audit
 from ..common.pagination import page_of
 from ..errors import Forbidden, NotFound
 from ..extensions import db
@@ -43,12 +44,21 @@ def _require_admin(user: User) -> None:
         raise Forbidden()
 
 
+AUDITED = ("kind", "name", "address", "community", "phone", "lat", "lng", "opening_hours", "accessibility",
+           "timezone", "rules")
+
+
+def _settings(site: Site) -> dict:
+    return {k: getattr(site, k) for k in AUDITED}
+
+
 @use_case
 def create_site(admin: User, data: dict) -> dict:
     _require_admin(admin)
     site = Site(**_site_fields(data))
     db.session.add(site)
     db.session.flush()
+    audit.record_change(admin.id, "create", "site", site.id, after=_settings(site), site_id=site.id)
     return site_view(site)
 
 
@@ -56,9 +66,11 @@ def create_site(admin: User, data: dict) -> dict:
 def update_site(admin: User, site_id: int, data: dict) -> dict:
     _require_admin(admin)
     site = get_site(site_id)
+    before = _settings(site)
     for k, v in _site_fields(data).items():
         setattr(site, k, v)
     db.session.flush()
+    audit.record_change(admin.id, "update", "site", site.id, before=before, after=_settings(site), site_id=site.id)
     return site_view(site)
 
 

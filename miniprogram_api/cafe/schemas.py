@@ -57,6 +57,8 @@ class CategoryOut(Schema):
 
 
 class MenuOut(Schema):
+    open_now = fields.Boolean(metadata={"description": "inside the café's opening hours now (else orders are 409 `cafe_closed`)"})
+    next_opens_at = LocalDateTime(allow_none=True, metadata={"description": "when closed: when it next opens (the café's zone); null when open"})
     categories = fields.List(fields.Nested(CategoryOut))
 
 

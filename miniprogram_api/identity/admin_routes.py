@@ -12,8 +12,9 @@ from .routes import blp
 @blp.arguments(s.UserArgs, location="query")
 @blp.response(200, s.UserPage)
 def find_users(args):
-    """查找用户"""
-    return services.find_users(current_user(), args.get("q"), args.get("phone"), args["page"], args["page_size"])
+    """查找用户（含角色与任职站点；可按站点筛选）"""
+    return services.find_users(current_user(), args.get("q"), args.get("phone"), args["page"], args["page_size"],
+                               site_id=args.get("site_id"), role=args.get("role"))
 
 
 @blp.put("/admin/sites/<int:site_id>/staff/<int:user_id>")

@@ -84,6 +84,9 @@ class ResidentIn(ResidentFields):
     disability_category = fields.String(required=True, validate=validate.OneOf(DISABILITY_CATEGORIES))
     disability_level = Integer(required=True, validate=validate.Range(min=1, max=4))
     consent = fields.Nested(Consent, load_default=dict)
+    site_id = Integer(metadata={"description": "the station that will verify the certificate in person "
+                                               "(a home, rehab station or device centre): the resident is in "
+                                               "its staff's `verification=pending` list"})
 
 
 class WalkInIn(ResidentFields):
@@ -170,12 +173,20 @@ class ReviewIn(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
+class AdminStaffSite(Schema):
+    site_id = Integer()
+    role = fields.String()
+    site_name = fields.String()
+
+
 class UserOut(Schema):
     id = Integer()
     nickname = fields.String()
     avatar_url = fields.String()
     phone_masked = fields.String(allow_none=True)
     is_admin = fields.Boolean()
+    roles = fields.List(fields.String())
+    staff_sites = fields.List(fields.Nested(AdminStaffSite))
     created_at = LocalDateTime()
 
 
@@ -185,6 +196,9 @@ UserPage = page_schema(UserOut, "UserPage")
 class UserArgs(PageArgs):
     q = fields.String(validate=validate.Length(min=1, max=64))
     phone = fields.String(validate=PHONE)
+    site_id = Integer(metadata={"description": "only users who work at this site"})
+    role = fields.String(validate=validate.OneOf(("staff", "manager")),
+                         metadata={"description": "only users with this staff role (at `site_id` if given)"})
 
 
 class StaffRoleIn(Schema):

@@ -2,15 +2,17 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from backend.sites import ACCESSIBILITY, SITE_KINDS, TIMEZONES
 
-from ..common import Integer, PageArgs, Schema, page_schema
+from ..common import Integer, LocalDateTime, PageArgs, Schema, page_schema
 
 HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="时间格式应为 时:分，如 09:30")
+# A closing time may be 24:00, the end of the day (open around the clock: 00:00–24:00).
+CLOSING = validate.Regexp(r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", error="时间格式应为 时:分，如 17:30（全天营业到 24:00）")
 
 
 class OpeningHours(Schema):
     weekday = Integer(required=True, validate=validate.Range(min=1, max=7))
     open = fields.String(required=True, validate=HHMM)
-    close = fields.String(required=True, validate=HHMM)
+    close = fields.String(required=True, validate=CLOSING)
 
     @validates_schema
     def ordered(self, data, **kwargs):
@@ -53,6 +55,8 @@ class SiteOut(Schema):
     opening_hours = fields.List(fields.Nested(OpeningHours))
     accessibility = fields.List(fields.String())
     timezone = fields.String()
+    open_now = fields.Boolean(metadata={"description": "inside its opening hours now (no hours published: true)"})
+    next_opens_at = LocalDateTime(allow_none=True, metadata={"description": "when closed: when it next opens, in its zone; null when open"})
 
 
 SitePage = page_schema(SiteOut, "SitePage")

@@ -24,6 +24,8 @@ def world(station, login, client, family):
     other_family, _ = family()
     linked, resident = family()
     db.session.add(ResidentSite(resident_id=resident.id, site_id=station.site.id, reason="registered"))
+    # Slots lie days ahead (each test books anew): check-in must be open for them (the site's rule).
+    station.site.rules = {"checkin_opens_before_hours": 24 * 20}
     db.session.commit()
     actors = {"anonymous": client, "plain": login(), "other_family": other_family, "other_staff": other_staff,
               "staff": station.staff, "manager": station.manager, "admin": admin, "linked": linked}

@@ -79,7 +79,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 审计日志（敏感信息的查看与修改） */
+        /** 审计日志（敏感信息的查看与修改；角色、站点、排班的变更） */
         get: operations["auditLog"];
         put?: never;
         post?: never;
@@ -402,7 +402,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查找用户 */
+        /** 查找用户（含角色与任职站点；可按站点筛选） */
         get: operations["findUsers"];
         put?: never;
         post?: never;
@@ -1895,15 +1895,32 @@ export interface components {
         Error: {
             error: components["schemas"]["ErrorBody"];
         };
+        Change: {
+            /** @description the value before (null: none) */
+            before?: unknown;
+            /** @description the value after (null: none) */
+            after?: unknown;
+        };
         AuditOut: {
             id?: number;
             /** Format: date-time */
             at?: string;
-            actor_id?: number;
+            /** @description null for a change made from the CLI */
+            actor_id?: number | null;
             resident_id?: number | null;
             action?: string;
             fields?: string[];
             site_id?: number | null;
+            /**
+             * @description what an administrative change applied to (null for residents' data)
+             * @enum {string|null}
+             */
+            subject?: "site" | "staff_assignment" | "admin" | "volunteer_profile" | "rehab_service" | "rehab_schedule" | "closure" | "therapist" | null;
+            subject_id?: number | null;
+            /** @description field → {before, after}, for administrative changes */
+            changes?: {
+                [key: string]: components["schemas"]["Change"];
+            } | null;
         };
         AuditPage: {
             items?: components["schemas"]["AuditOut"][];
@@ -1931,6 +1948,13 @@ export interface components {
             opening_hours?: components["schemas"]["OpeningHours"][];
             accessibility?: string[];
             timezone?: string;
+            /** @description inside its opening hours now (no hours published: true) */
+            open_now?: boolean;
+            /**
+             * Format: date-time
+             * @description when closed: when it next opens, in its zone; null when open
+             */
+            next_opens_at?: string | null;
         };
         SitePage: {
             items?: components["schemas"]["SiteOut"][];
@@ -2073,6 +2097,8 @@ export interface components {
             /** @enum {string} */
             relation: "self" | "parent" | "child" | "spouse" | "sibling" | "guardian" | "other";
             consent?: components["schemas"]["Consent"];
+            /** @description the station that will verify the certificate in person (a home, rehab station or device centre): the resident is in its staff's `verification=pending` list */
+            site_id?: number;
         };
         ResidentPatch: {
             name?: string;
@@ -2144,12 +2170,19 @@ export interface components {
             note?: string;
             site_id?: number;
         };
+        AdminStaffSite: {
+            site_id?: number;
+            role?: string;
+            site_name?: string;
+        };
         UserOut: {
             id?: number;
             nickname?: string;
             avatar_url?: string;
             phone_masked?: string | null;
             is_admin?: boolean;
+            roles?: string[];
+            staff_sites?: components["schemas"]["AdminStaffSite"][];
             /** Format: date-time */
             created_at?: string;
         };
@@ -2692,6 +2725,13 @@ export interface components {
             items?: components["schemas"]["MenuItemOut"][];
         };
         MenuOut: {
+            /** @description inside the café's opening hours now (else orders are 409 `cafe_closed`) */
+            open_now?: boolean;
+            /**
+             * Format: date-time
+             * @description when closed: when it next opens (the café's zone); null when open
+             */
+            next_opens_at?: string | null;
             categories?: components["schemas"]["CategoryOut"][];
         };
         OrderLineIn: {
@@ -3462,6 +3502,9 @@ export interface operations {
                 actor_id?: number;
                 from?: string;
                 to?: string;
+                /** @description only administrative changes of this kind */
+                subject?: "site" | "staff_assignment" | "admin" | "volunteer_profile" | "rehab_service" | "rehab_schedule" | "closure" | "therapist";
+                site_id?: number;
             };
             header?: never;
             path?: never;
@@ -6474,6 +6517,10 @@ export interface operations {
                 page_size?: number;
                 q?: string;
                 phone?: string;
+                /** @description only users who work at this site */
+                site_id?: number;
+                /** @description only users with this staff role (at `site_id` if given) */
+                role?: "staff" | "manager";
             };
             header?: never;
             path?: never;
