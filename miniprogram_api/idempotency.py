@@ -7,7 +7,7 @@ them does (backend/idempotency.py says why and what is stored: successful respon
 refused or failed request leaves its key free).
 
 A route whose use case spans several units around a network call (placing a café order: create,
-prepay, store the prepay id) cannot be one unit: it is marked `@idempotent(resumable=True)` and
+prepay, store the prepay id) cannot be one unit: it is marked `@resumable` instead and
 its use case must itself be idempotent under the key (`request_key()`), so a retry resumes what
 the first request began; the response is then stored in a unit of its own.
 """
@@ -46,10 +46,12 @@ def _stored(resp) -> bool:
     return 200 <= resp.status_code < 300
 
 
-def idempotent(func=None, *, resumable: bool = False):
-    if func is None:
-        return lambda f: idempotent(f, resumable=resumable)
+def resumable(func):
+    """`idempotent` for a route whose use case is idempotent under the key by itself (module docstring)."""
+    return idempotent(func, resumable=True)
 
+
+def idempotent(func, *, resumable: bool = False):
     @wraps(func)
     def wrapper(*args, **kwargs):
         key = request.headers.get(HEADER)
@@ -75,7 +77,8 @@ def idempotent(func=None, *, resumable: bool = False):
             # claim holds its lock; the unique constraint is the backstop). Everything rolled back.
             raise Conflict("request_in_progress", "相同的请求正在处理中") from None
 
-    wrapper._apidoc = {**getattr(func, "_apidoc", {}), "idempotent": True}  # documented by the Blueprint
+    wrapper._apidoc = {**getattr(func, "_apidoc", {}), "idempotent": True,  # documented by the Blueprint
+                       "resumable": resumable}
     return wrapper
 
 

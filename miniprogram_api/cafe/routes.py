@@ -4,7 +4,7 @@ from backend.cafe import menu, orders
 from ..auth import current_user
 from ..blueprint import Blueprint
 from ..common import PageArgs, json_response
-from ..idempotency import idempotent, request_key
+from ..idempotency import request_key, resumable
 from ..ratelimits import create_per_user
 from . import schemas as s
 
@@ -22,7 +22,7 @@ def get_menu(site_id):
 @blp.post("/cafes/<int:site_id>/orders")
 @blp.login_required
 @create_per_user
-@idempotent(resumable=True)
+@resumable
 @blp.arguments(s.OrderIn)
 @blp.response(201, s.PlacedOrderOut)
 def place_order(args, site_id):

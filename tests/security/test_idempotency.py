@@ -13,6 +13,7 @@ from backend.extensions import db
 from backend.idempotency import IdempotencyRecord, _lock_id, fingerprint
 from backend.identity.models import Resident, User
 from backend.sites import Site
+from backend.units import try_lock_key
 
 from ..cafe.helpers import add_item, make_cafe, order_body
 from ..factories import SiteFactory, certificate_no, staff_of
@@ -197,3 +198,9 @@ def test_concurrent_same_key_creates_once(login, app):
     assert created and all(c == created[0] for c in created)
     assert all(r.json()["error"]["code"] == "request_in_progress" for r in results if r.status_code == 409)
     assert residents(app) == 1
+
+
+def test_the_key_lock_refuses_to_run_outside_a_unit(app):
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="outside a use case"):
+            try_lock_key(1)
