@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from flask import Flask, has_request_context
-from sqlalchemy import Engine, Select, event
+from sqlalchemy import Engine, Select, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -112,6 +112,19 @@ def lock(stmt: Select, *, key_share: bool = False, skip_locked: bool = False) ->
         raise RuntimeError("lock() outside a use case: the lock would outlive its transaction")
     return stmt.with_for_update(key_share=key_share, skip_locked=skip_locked).execution_options(
         populate_existing=True)
+
+
+def try_lock_key(key: int) -> bool:
+    """Take a lock on an application-defined 64-bit `key` until the unit ends, without waiting: False
+    if another transaction holds it. PostgreSQL: `pg_try_advisory_xact_lock` (released by commit,
+    rollback, or the end of a dead client's connection). SQLite: the unit already holds the
+    database's write lock, so no other writer can hold the key: always True."""
+    if not in_unit():
+        raise RuntimeError("try_lock_key() outside a use case: the lock would outlive its transaction")
+    session = db.session()
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar())
 
 
 class WriteOutsideUseCase(RuntimeError):

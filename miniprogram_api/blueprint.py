@@ -130,7 +130,8 @@ class Blueprint(flask_smorest.Blueprint):
         if doc_info.get("rate_limited"):
             add(429, "rate_limited")
         if doc_info.get("idempotent"):
-            add(409, "request_in_progress")
+            if not doc_info.get("resumable"):  # a resumable use case answers a twin, never 409
+                add(409, "request_in_progress")
             add(422, "idempotency_key_reused", "validation_error")
         if not doc_info.get("no_database"):
             add(503, "database_unavailable", "busy")

@@ -4,6 +4,7 @@ WeChat Pay is called only after our transaction has committed (no network call
 inside a database transaction); when the call fails, a second transaction undoes
 the order. Each step is a `transaction()` of its own.
 """
+import hashlib
 import logging
 import secrets
 from collections import defaultdict
@@ -11,6 +12,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
@@ -143,28 +145,76 @@ def _next_number(site: Site, local_date) -> str:
     return f"{prefix}{value:03d}"
 
 
-def place_order(user: User, site_id: int, data: dict) -> dict:
-    """Create a `pending_payment` order, hold its stock, then prepay at WeChat Pay."""
+def place_order(user: User, site_id: int, data: dict, request_key: str | None = None) -> dict:
+    """Create a `pending_payment` order, hold its stock, then prepay at WeChat Pay.
+
+    Three steps (create, prepay, store the prepay id), so the request cannot be one unit. With a
+    `request_key` (the request's Idempotency-Key) placing is idempotent by itself: the order's
+    `out_trade_no` is derived from the user and the key (unique), so a retry, or a concurrent twin,
+    finds the order the first request made and resumes it (prepay again: WeChat Pay answers the same
+    prepay id for the same out_trade_no) instead of making a second one."""
+    trade_no = _trade_no(user, request_key)
+    if request_key is not None and (resumed := _resume(user, trade_no)) is not None:
+        return resumed
     site, now = get_site(site_id, kind="cafe"), utcnow()
     if not is_open(site, now):
         raise Conflict("cafe_closed", _closed_message(site, now))
     check_text(user.openid, data.get("note"))  # a WeChat call: before the transaction
-    with transaction():
-        order_id, prepay = _create_order(user, site_id, data)
+    try:
+        with transaction():
+            order_id, prepay = _create_order(user, site_id, data, trade_no)
+    except IntegrityError:
+        resumed = _resume(user, trade_no) if request_key is not None else None
+        if resumed is None:
+            raise
+        return resumed  # a concurrent request with the same key created it first
+    return _prepay(order_id, prepay, abandon_on_failure=request_key is None)
+
+
+def _trade_no(user: User, request_key: str | None) -> str:
+    if request_key is None:
+        return "CF" + secrets.token_hex(14)
+    return "CK" + hashlib.sha256(f"{user.id}:{request_key}".encode()).hexdigest()[:28]
+
+
+def _prepay_fields(order: Order, site: Site, user: User) -> dict:
+    return dict(out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
+                total_fen=order.total_fen, openid=user.openid, time_expire=order.expires_at)
+
+
+def _prepay(order_id: int, prepay: dict, *, abandon_on_failure: bool) -> dict:
     try:
         prepay_id = pay_client().prepay_jsapi(**prepay)
     except WeChatError as exc:
         log.warning("prepay failed for order %s: %s", order_id, exc)
-        _abandon(order_id)
+        # Without a key nobody can come back for the order: undo it. With one, the client retries
+        # with the key and resumes it (else it expires, its stock back, after ORDER_PAY_MINUTES).
+        if abandon_on_failure:
+            _abandon(order_id)
         raise UpstreamUnavailable() from None
     with transaction():
         order = db.session.get(Order, order_id)
-        order.prepay_id = prepay_id
+        order.prepay_id = order.prepay_id or prepay_id  # a concurrent resume stored the same id
         db.session.flush()
-        return {"order": order_view(order), "payment": pay_client().payment_params(prepay_id)}
+        return {"order": order_view(order), "payment": pay_client().payment_params(order.prepay_id)}
 
 
-def _create_order(user: User, site_id: int, data: dict) -> tuple[int, dict]:
+def _resume(user: User, trade_no: str) -> dict | None:
+    """The order an earlier request with the same key made, answered (and prepaid, if that request
+    never got so far); None if there is none."""
+    with transaction():  # read in a unit of its own: nothing stays open across the prepay call
+        order = db.session.scalar(select(Order).where(Order.out_trade_no == trade_no, Order.user_id == user.id))
+        if order is None:
+            return None
+        if order.prepay_id is not None:
+            return {"order": order_view(order), "payment": pay_client().payment_params(order.prepay_id)}
+        if order.status != "pending_payment":  # expired or cancelled before it was ever prepaid
+            raise Conflict("order_expired", "该订单已失效，请重新下单")
+        order_id, prepay = order.id, _prepay_fields(order, get_site(order.site_id), user)
+    return _prepay(order_id, prepay, abandon_on_failure=False)
+
+
+def _create_order(user: User, site_id: int, data: dict, trade_no: str) -> tuple[int, dict]:
     """The order and its held stock; returns what the prepay call needs (read before the commit,
     so nothing reopens a transaction that would stay open across the network call)."""
     site = get_site(site_id, kind="cafe")
@@ -180,13 +230,12 @@ def _create_order(user: User, site_id: int, data: dict) -> tuple[int, dict]:
     order = Order(site_id=site_id, user_id=user.id, local_date=local_date, number=_next_number(site, local_date),
                   status="pending_payment", total_fen=total, fulfilment=data["fulfilment"],
                   table_no=data.get("table_no") if data["fulfilment"] == "table" else None,
-                  note=data.get("note") or "", out_trade_no="CF" + secrets.token_hex(14),
+                  note=data.get("note") or "", out_trade_no=trade_no,
                   expires_at=now + timedelta(minutes=current_app.config["ORDER_PAY_MINUTES"]),
                   items=lines, created_at=now)
     db.session.add(order)
     db.session.flush()
-    return order.id, dict(out_trade_no=order.out_trade_no, description=f"{site.name[:30]} 取餐号{order.number}",
-                          total_fen=total, openid=user.openid, time_expire=order.expires_at)
+    return order.id, _prepay_fields(order, site, user)
 
 
 def _abandon(order_id: int) -> None:

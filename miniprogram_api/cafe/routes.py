@@ -4,7 +4,7 @@ from backend.cafe import menu, orders
 from ..auth import current_user
 from ..blueprint import Blueprint
 from ..common import PageArgs, json_response
-from ..idempotency import idempotent
+from ..idempotency import request_key, resumable
 from ..ratelimits import create_per_user
 from . import schemas as s
 
@@ -22,14 +22,15 @@ def get_menu(site_id):
 @blp.post("/cafes/<int:site_id>/orders")
 @blp.login_required
 @create_per_user
-@idempotent
+@resumable
 @blp.arguments(s.OrderIn)
 @blp.response(201, s.PlacedOrderOut)
 def place_order(args, site_id):
     """下单（返回微信支付参数）
 
-    Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`."""
-    return orders.place_order(current_user(), site_id, args)
+    Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`:
+    a retry with it resumes the order the first request made."""
+    return orders.place_order(current_user(), site_id, args, request_key())
 
 
 @blp.get("/me/orders")

@@ -1216,7 +1216,8 @@ export interface paths {
         put?: never;
         /**
          * 下单（返回微信支付参数）
-         * @description Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`.
+         * @description Priced by the server; stock is held until payment, expiry or cancellation. Accepts `Idempotency-Key`:
+         *     a retry with it resumes the order the first request made.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -13207,7 +13208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 状态冲突。code：cafe_closed、item_unavailable、request_in_progress */
+            /** @description 状态冲突。code：cafe_closed、item_unavailable、order_expired */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13216,7 +13217,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "cafe_closed" | "item_unavailable" | "request_in_progress";
+                            code: "cafe_closed" | "item_unavailable" | "order_expired";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
