@@ -1,6 +1,6 @@
 """The centres' inventory units: adding and correcting them, moving them between states (repair,
 scrapped, lost), inspecting returned ones, maintenance, and the public availability per centre."""
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -140,8 +140,10 @@ def inspect(staff: User, item_id: int, result: str, note: str) -> dict:
 
 
 @use_case
-def record_maintenance(staff: User, item_id: int, done_on: date, note: str) -> dict:
+def record_maintenance(staff: User, item_id: int, done_at: datetime, note: str) -> dict:
+    """Maintenance done on a unit: its clock restarts from that day (the centre's calendar)."""
     item = _staff_item(staff, item_id)
+    done_on = localtime.local_date(done_at, item.site_id)
     if done_on > localtime.today(item.site_id):
         raise Invalid(fields={"done_at": ["保养日期不能晚于今天"]})
     if done_on < item.acquired_on:
