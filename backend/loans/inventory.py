@@ -16,7 +16,7 @@ from ..units import use_case
 from ..devices import Product
 from . import notices, pool
 from .models import DeviceItem, DeviceLoan
-from .views import item_view, maintenance_due_on, product_brief
+from .views import item_view, item_views, maintenance_due_on, product_brief
 
 STATUS_NAMES = {"available": "可借", "reserved": "已预留", "on_loan": "借出中", "inspection": "待检",
                 "repair": "维修中", "scrapped": "已报废", "lost": "已丢失"}
@@ -182,10 +182,10 @@ def list_items(staff: User, site_id: int, *, status: str | None, product_id: int
         due = sorted(((maintenance_due_on(i, p), i.id, i) for i, p in rows if maintenance_due_on(i, p) <= today),
                      key=lambda t: (t[0], t[1]))
         start = (page - 1) * page_size
-        return {"items": [item_view(i, history=False) for _, _, i in due[start:start + page_size]],
+        return {"items": item_views([i for _, _, i in due[start:start + page_size]]),
                 "page": page, "page_size": page_size, "total": len(due)}
     result = page_of(stmt, page, page_size)
-    result["items"] = [item_view(i, history=False) for i in result["items"]]
+    result["items"] = item_views(result["items"])
     return result
 
 

@@ -21,7 +21,7 @@ from ..units import lock, use_case
 from ..devices import Product, check_handover, create_handover, handover_text
 from . import notices, pool
 from .models import LIVE, DeviceItem, DeviceLoan
-from .views import is_overdue, loan_view, max_renewals
+from .views import is_overdue, loan_view, loan_views, max_renewals
 
 STATUS_NAMES = {"reserved": "已预留", "on_loan": "借用中", "returned": "已归还", "cancelled": "已取消",
                 "expired": "已过期", "lost": "已丢失"}
@@ -259,7 +259,7 @@ def my_loans(user: User, status: str | None, page: int, page_size: int) -> dict:
     if status:
         stmt = _status_filter(stmt, status)
     result = page_of(stmt, page, page_size)
-    result["items"] = [loan_view(loan, history=False) for loan in result["items"]]
+    result["items"] = loan_views(result["items"])
     return result
 
 
@@ -291,8 +291,8 @@ def site_loans(staff: User, site_id: int | None, status: str | None, page: int, 
         rows = [loan for loan in db.session.scalars(stmt)
                 if is_overdue(loan, localtime.today(loan.site_id))]
         start = (page - 1) * page_size
-        return {"items": [loan_view(loan, history=False) for loan in rows[start:start + page_size]],
+        return {"items": loan_views(rows[start:start + page_size]),
                 "page": page, "page_size": page_size, "total": len(rows)}
     result = page_of(stmt, page, page_size)
-    result["items"] = [loan_view(loan, history=False) for loan in result["items"]]
+    result["items"] = loan_views(result["items"])
     return result

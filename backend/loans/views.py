@@ -43,11 +43,27 @@ def item_brief(item: DeviceItem) -> dict:
     return {"id": item.id, "serial_no": item.serial_no, "condition": item.condition, "status": item.status}
 
 
-def item_view(item: DeviceItem, *, history: bool = True) -> dict:
-    product = db.session.get(Product, item.product_id)
+def _by_id(model, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    return {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def item_views(items: list[DeviceItem]) -> list[dict]:
+    """A page of units: their products and live loans read once for the page (no N+1)."""
+    products = _by_id(Product, (i.product_id for i in items))
+    ids = [i.id for i in items]
+    live = dict(db.session.execute(select(DeviceLoan.item_id, DeviceLoan.id).where(
+        DeviceLoan.item_id.in_(ids), DeviceLoan.status.in_(("reserved", "on_loan")))).all()) if ids else {}
+    return [item_view(i, history=False, product=products[i.product_id], live=live.get(i.id)) for i in items]
+
+
+def item_view(item: DeviceItem, *, history: bool = True, product: Product | None = None,
+              live: int | None | bool = False) -> dict:
+    product = product or db.session.get(Product, item.product_id)
     zone = localtime.zone_of(item.site_id)
-    live = db.session.scalar(select(DeviceLoan.id).where(DeviceLoan.item_id == item.id,
-                                                         DeviceLoan.status.in_(("reserved", "on_loan"))))
+    if live is False:
+        live = db.session.scalar(select(DeviceLoan.id).where(DeviceLoan.item_id == item.id,
+                                                             DeviceLoan.status.in_(("reserved", "on_loan"))))
     due = maintenance_due_on(item, product)
     out = {"id": item.id, "site_id": item.site_id, "product": product_brief(product), "serial_no": item.serial_no,
            "condition": item.condition, "source": item.source, "status": item.status, "note": item.note,
@@ -63,13 +79,26 @@ def item_view(item: DeviceItem, *, history: bool = True) -> dict:
     return out
 
 
-def loan_view(loan: DeviceLoan, *, history: bool = True) -> dict:
+def loan_views(loans: list[DeviceLoan]) -> list[dict]:
+    """A page of loans: sites, products, residents and units read once for the page (no N+1)."""
+    sites = _by_id(Site, (l.site_id for l in loans))
+    products = _by_id(Product, (l.product_id for l in loans))
+    residents = _by_id(Resident, (l.resident_id for l in loans))
+    items = _by_id(DeviceItem, (l.item_id for l in loans))
+    localtime.zones(sites)
+    return [loan_view(l, history=False, site=sites[l.site_id], product=products[l.product_id],
+                      resident=residents[l.resident_id], item=items.get(l.item_id)) for l in loans]
+
+
+def loan_view(loan: DeviceLoan, *, history: bool = True, site: Site | None = None, product: Product | None = None,
+              resident: Resident | None = None, item: DeviceItem | None = None) -> dict:
     zone = localtime.zone_of(loan.site_id)
     now = utcnow()
-    site = db.session.get(Site, loan.site_id)
-    product = db.session.get(Product, loan.product_id)
-    resident = db.session.get(Resident, loan.resident_id)
-    item = db.session.get(DeviceItem, loan.item_id) if loan.item_id else None
+    site = site or db.session.get(Site, loan.site_id)
+    product = product or db.session.get(Product, loan.product_id)
+    resident = resident or db.session.get(Resident, loan.resident_id)
+    if item is None and loan.item_id:
+        item = db.session.get(DeviceItem, loan.item_id)
     status = shown_status(loan, now)
     out = {"id": loan.id, "status": status, "product": product_brief(product), "site_id": loan.site_id,
            "site_name": site.name, "resident": {"id": resident.id, "name": resident.name}, "purpose": loan.purpose,
