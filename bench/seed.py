@@ -21,6 +21,12 @@ Layout (ids are fixed so bench/run.sh and the wrk scripts can address rows witho
   residents of one hour are distinct (resident = hour index * 60 + therapist, mod 20,000).
 - cafés: 4 categories x 5 items each; 500,000 orders over the past 365 days (pickup numbers unique
   per café and local day), 1-2 lines each, payments for the completed ones.
+- devices (the reports' figures): one maker, a product in each of five main classes, 5,000 cases at
+  the rehab stations over the past 365 days (resident = case id: one live case per person and
+  class), at every stage: an assessment from `assessed` on, a supply order from `supplying` on, a
+  delivery from `training` on. Follow-ups (20,000) and loans (2,000) come with their domains.
+- volunteers: users 1-500 approved; two credited volunteers (120 minutes) at every even completed
+  activity.
 """
 import argparse
 import os
@@ -37,6 +43,8 @@ SMALL_SITE_ACTIVITIES = 50
 SIGNUPS_PER_ACTIVITY = 20  # x 5,000 = 100,000
 N_APPOINTMENTS = 200_000
 N_ORDERS = 500_000
+N_DEVICE_CASES = 5_000
+N_VOLUNTEERS = 500
 BURST_ACTIVITY_ID = N_ACTIVITIES + 1
 BURST_SITE_ID = 2
 BURST_SEATS = 50
@@ -54,7 +62,9 @@ def token_for(user_id: int) -> str:
 # Local midnight of today in the sites' zone, as a timestamptz; every generated time hangs off it.
 TODAY = f"(date_trunc('day', now() AT TIME ZONE '{ZONE}') AT TIME ZONE '{ZONE}')"
 
-TABLES = ("cafe_payments", "cafe_order_items", "cafe_orders", "pickup_counters", "menu_items", "menu_categories",
+TABLES = ("volunteer_certificates", "device_supply_orders", "device_approvals", "device_assessments",
+          "device_case_events", "device_cases", "device_products", "device_maker_staff", "device_makers",
+          "cafe_payments", "cafe_order_items", "cafe_orders", "pickup_counters", "menu_items", "menu_categories",
           "rehab_appointments", "rehab_closures", "rehab_slots", "rehab_services", "rehab_therapists",
           "activity_signups", "activities", "notifications", "subscription_credits", "idempotency_keys",
           "audit_log", "auth_tokens", "resident_sites", "resident_links", "volunteer_profiles",
@@ -249,6 +259,63 @@ ORDER BY o.id, i"""),
 INSERT INTO cafe_payments (order_id, transaction_id, amount_fen, paid_at, late, refund_status, created_at)
 SELECT id, 'TX' || out_trade_no, total_fen, paid_at, false, 'none', paid_at
 FROM cafe_orders WHERE status = 'completed' ORDER BY id"""),
+
+    ("device_makers", """
+INSERT INTO device_makers (id, name, contact_name, phone, address, active, created_at)
+VALUES (1, '压测辅具厂', '', '', '', true, now())"""),
+
+    ("device_products", """
+INSERT INTO device_products (id, maker_id, code, name, model, class_code, description, image_url, price_fen,
+                             subsidy_standard_fen, useful_life_months, training_sessions, loanable, loan_days,
+                             maintenance_interval_days, active, created_at)
+SELECT p, 1, 'P' || p, '辅具 ' || p, '', c, '', '', 100000 * p, 80000 * p, 60, p % 2, p % 2 = 0, 60, 180, true, now()
+FROM (SELECT row_number() OVER (ORDER BY code) AS p, code AS c FROM device_classes WHERE parent_code IS NULL
+      ORDER BY code LIMIT 5) x"""),
+
+    # Stage by case id % 10: 0 submitted ... 6 training, 7-8 follow_up, 9 closed.
+    ("device_cases", f"""
+INSERT INTO device_cases (id, resident_id, site_id, class_code, main_class, need, subsidy_groups, status, by_staff,
+                          returned_reason, closed_reason, approval_round, product_id, price_fen, subsidy_fen,
+                          self_pay_fen, ratio_percent, confirm_opinion, confirmed_at, delivered_at, closed_at,
+                          created_at)
+SELECT c, c, {FIRST_REHAB_SITE} + c % {N_SITES_REHAB}, p.class_code, p.class_code, '需要辅具', '["general"]',
+       (ARRAY['submitted','assessment_pending','assessed','approval','supplying','ready_for_fitting','training',
+              'follow_up','follow_up','closed'])[1 + c % 10], false, '', '', CASE WHEN c % 10 >= 3 THEN 1 ELSE 0 END,
+       CASE WHEN c % 10 >= 3 THEN p.id END, CASE WHEN c % 10 >= 3 THEN p.price_fen END,
+       CASE WHEN c % 10 >= 3 THEN p.price_fen * 8 / 10 END, CASE WHEN c % 10 >= 3 THEN p.price_fen * 2 / 10 END,
+       CASE WHEN c % 10 >= 3 THEN 80 END, '', CASE WHEN c % 10 >= 3 THEN t + interval '10 days' END,
+       CASE WHEN c % 10 >= 6 THEN least(t + interval '30 days', now()) END,
+       CASE WHEN c % 10 = 9 THEN least(t + interval '200 days', now()) END, t
+FROM (SELECT c, {TODAY} - make_interval(days => (c * 7919) % 365, hours => -9 - c % 8) AS t
+      FROM generate_series(1, {N_DEVICE_CASES}) c) g
+JOIN device_products p ON p.id = 1 + g.c % 5"""),
+
+    ("device_assessments", """
+INSERT INTO device_assessments (case_id, form_id, answers_enc, measurements_enc, findings_enc, outcome,
+                                recommendations, void_reason, created_at)
+SELECT id, (SELECT min(id) FROM device_assessment_forms), 'x', 'x', 'x', 'suitable', '[]', '',
+       least(created_at + interval '5 days', now())
+FROM device_cases WHERE id % 10 >= 2 ORDER BY id"""),
+
+    ("device_supply_orders", """
+INSERT INTO device_supply_orders (case_id, maker_id, product_id, site_id, quantity, status, tracking, serial_nos,
+                                  from_stock, created_at)
+SELECT id, 1, product_id, site_id, 1 + id % 2, CASE WHEN id % 10 = 4 THEN 'open' ELSE 'received' END, '', '[]',
+       false, least(created_at + interval '15 days', now())
+FROM device_cases WHERE id % 10 >= 4 ORDER BY id"""),
+
+    ("volunteer_profiles", f"""
+INSERT INTO volunteer_profiles (user_id, real_name, skills, intro, status, review_note, minutes_total, created_at)
+SELECT u, '志愿者' || u, '["sign_language"]', '', 'approved', '', 0, now() - interval '400 days'
+FROM generate_series(1, {N_VOLUNTEERS}) u"""),
+
+    ("volunteer signups", f"""
+INSERT INTO activity_signups (activity_id, role, user_id, created_by_id, companions, seats, status, cancel_reason,
+                              attended_at, minutes_credited, credited_at, created_at)
+SELECT a.id, 'volunteer', (a.id * 3 + j) % {N_VOLUNTEERS} + 1, (a.id * 3 + j) % {N_VOLUNTEERS} + 1, 0, 1,
+       'attended', '', a.starts_at, 120, a.completed_at, a.starts_at - interval '7 days'
+FROM activities a, generate_series(0, 1) j
+WHERE a.status = 'completed' AND a.id % 2 = 0 ORDER BY a.id, j"""),
 ]
 
 
