@@ -1881,6 +1881,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表（按月、站点、社区、残疾类别或等级；按月时附本年累计） */
+        get: operations["reportOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/overview.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表下载（Excel） */
+        get: operations["reportOverviewXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/overview.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表下载（CSV） */
+        get: operations["reportOverviewCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/volunteer-certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载志愿服务证明（PDF） */
+        get: operations["volunteerCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /** 查验志愿服务证明（仅显示打码姓名） */
+        get: operations["checkCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3228,6 +3315,135 @@ export interface components {
             result: "approved" | "returned" | "rejected";
             /** @default  */
             opinion?: string;
+        };
+        Period: {
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+        };
+        ReportMetrics: {
+            /** @description 登记居民 */
+            residents_registered?: number | null;
+            /** @description 核验居民 */
+            residents_verified?: number | null;
+            /** @description 举办活动 */
+            activities_held?: number | null;
+            /** @description 取消活动 */
+            activities_cancelled?: number | null;
+            /** @description 报名人次 */
+            signups?: number | null;
+            /** @description 参加人数 */
+            participants?: number | null;
+            /** @description 参加人次 */
+            attendances?: number | null;
+            /** @description 到场率 */
+            attendance_rate?: number | null;
+            /** @description 缺席率 */
+            no_show_rate?: number | null;
+            /** @description 康复预约人次 */
+            appointments_booked?: number | null;
+            /** @description 康复服务人次 */
+            appointments_completed?: number | null;
+            /** @description 康复爽约人次 */
+            appointments_no_show?: number | null;
+            /** @description 康复服务人数 */
+            rehab_residents_served?: number | null;
+            /** @description 辅具申请（件） */
+            device_cases_opened?: number | null;
+            /** @description 辅具评估（件） */
+            device_cases_assessed?: number | null;
+            /** @description 辅具审批通过（件） */
+            device_cases_approved?: number | null;
+            /** @description 辅具适配发放（件） */
+            device_cases_delivered?: number | null;
+            /** @description 发放辅具（台/件） */
+            devices_delivered?: number | null;
+            /** @description 辅具服务人数 */
+            device_residents_served?: number | null;
+            /** @description 已付订单 */
+            orders_paid?: number | null;
+            /** @description 营业额（分） */
+            revenue_fen?: number | null;
+            /** @description 退款（分） */
+            refunds_fen?: number | null;
+            /** @description 服务志愿者人数 */
+            volunteers_active?: number | null;
+            /** @description 志愿服务时长（分钟） */
+            volunteer_minutes?: number | null;
+        };
+        ReportRow: {
+            /** @description 登记居民 */
+            residents_registered?: number | null;
+            /** @description 核验居民 */
+            residents_verified?: number | null;
+            /** @description 举办活动 */
+            activities_held?: number | null;
+            /** @description 取消活动 */
+            activities_cancelled?: number | null;
+            /** @description 报名人次 */
+            signups?: number | null;
+            /** @description 参加人数 */
+            participants?: number | null;
+            /** @description 参加人次 */
+            attendances?: number | null;
+            /** @description 到场率 */
+            attendance_rate?: number | null;
+            /** @description 缺席率 */
+            no_show_rate?: number | null;
+            /** @description 康复预约人次 */
+            appointments_booked?: number | null;
+            /** @description 康复服务人次 */
+            appointments_completed?: number | null;
+            /** @description 康复爽约人次 */
+            appointments_no_show?: number | null;
+            /** @description 康复服务人数 */
+            rehab_residents_served?: number | null;
+            /** @description 辅具申请（件） */
+            device_cases_opened?: number | null;
+            /** @description 辅具评估（件） */
+            device_cases_assessed?: number | null;
+            /** @description 辅具审批通过（件） */
+            device_cases_approved?: number | null;
+            /** @description 辅具适配发放（件） */
+            device_cases_delivered?: number | null;
+            /** @description 发放辅具（台/件） */
+            devices_delivered?: number | null;
+            /** @description 辅具服务人数 */
+            device_residents_served?: number | null;
+            /** @description 已付订单 */
+            orders_paid?: number | null;
+            /** @description 营业额（分） */
+            revenue_fen?: number | null;
+            /** @description 退款（分） */
+            refunds_fen?: number | null;
+            /** @description 服务志愿者人数 */
+            volunteers_active?: number | null;
+            /** @description 志愿服务时长（分钟） */
+            volunteer_minutes?: number | null;
+            /** @description 站点 id、社区名、类别或等级代码、YYYY-MM */
+            key?: unknown;
+            label?: string;
+            /** @description 仅按月分组：本年 1 月 1 日至该月末的累计 */
+            year_to_date?: components["schemas"]["ReportMetrics"];
+        };
+        OverviewOut: {
+            period?: components["schemas"]["Period"];
+            group_by?: string;
+            rows?: components["schemas"]["ReportRow"][];
+            totals?: components["schemas"]["ReportMetrics"];
+        };
+        CertificateOut: {
+            number?: string;
+            volunteer_name_masked?: string;
+            minutes?: number;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            /** Format: date-time */
+            issued_at?: string;
+            issuer?: string;
         };
     };
     responses: {
@@ -19413,6 +19629,601 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverview: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverviewXlsx: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Excel 文件：每个业务一张工作表 */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverviewCsv: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV 文件（UTF-8，带 BOM） */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    volunteerCertificate: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 志愿服务证明（PDF） */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：volunteer_not_approved */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "volunteer_not_approved";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：no_volunteer_hours */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "no_volunteer_hours";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
