@@ -33,7 +33,7 @@ class Period(Schema):
 
 
 class ReportRow(Metrics):
-    key = fields.Raw(allow_none=True, metadata={"description": "站点 id、社区名、类别或等级代码、YYYY-MM"})
+    key = fields.Raw(metadata={"description": "站点 id（整数）、社区名、类别代码、等级（整数）或 YYYY-MM；无站点的一行为 null"})
     label = fields.String()
     year_to_date = fields.Nested(Metrics, metadata={"description": "仅按月分组：本年 1 月 1 日至该月末的累计"})
 

@@ -3421,7 +3421,7 @@ export interface components {
             volunteers_active?: number | null;
             /** @description 志愿服务时长（分钟） */
             volunteer_minutes?: number | null;
-            /** @description 站点 id、社区名、类别或等级代码、YYYY-MM */
+            /** @description 站点 id（整数）、社区名、类别代码、等级（整数）或 YYYY-MM；无站点的一行为 null */
             key?: unknown;
             label?: string;
             /** @description 仅按月分组：本年 1 月 1 日至该月末的累计 */
