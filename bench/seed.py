@@ -290,6 +290,12 @@ FROM (SELECT c, {TODAY} - make_interval(days => (c * 7919) % 365, hours => -9 - 
       FROM generate_series(1, {N_DEVICE_CASES}) c) g
 JOIN device_products p ON p.id = 1 + g.c % 5"""),
 
+    # The shipped forms reference users (published_by_id), so the TRUNCATE ... CASCADE above empties them.
+    ("device_assessment_forms", """
+INSERT INTO device_assessment_forms (domain, version, title, questions, published_at)
+SELECT 'mobility', 1, '压测评估表', '[]', now()
+WHERE NOT EXISTS (SELECT 1 FROM device_assessment_forms)"""),
+
     ("device_assessments", """
 INSERT INTO device_assessments (case_id, form_id, answers_enc, measurements_enc, findings_enc, outcome,
                                 recommendations, void_reason, created_at)
