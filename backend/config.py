@@ -119,6 +119,11 @@ class Config:
     # Sign-in tickets per IP: an idle sign-in screen asks for one every 2 minutes (30 an hour).
     RATELIMIT_WEB_SESSION_IP = _env("RATELIMIT_WEB_SESSION_IP", "10 per minute;300 per hour")
     LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # Device loans (backend/loans): a reservation holds a unit this many days; live loans per person;
+    # renewals per loan (each extends the due date by the product's loan_days).
+    DEVICE_HOLD_DAYS = _int("DEVICE_HOLD_DAYS", 7)
+    DEVICE_LOAN_MAX_ACTIVE = _int("DEVICE_LOAN_MAX_ACTIVE", 2)
+    DEVICE_LOAN_MAX_RENEWALS = _int("DEVICE_LOAN_MAX_RENEWALS", 1)
 
     # OpenAPI (flask-smorest)
     API_TITLE = "助残服务 mini-program API"
