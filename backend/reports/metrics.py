@@ -19,8 +19,9 @@ from sqlalchemy import func
 
 from ..activities import Activity, Signup
 from ..cafe import Order, Payment
-from ..devices import Assessment, DeviceCase, SupplyOrder
+from ..devices import Assessment, DeviceCase, FollowUp, SupplyOrder
 from ..identity import Resident
+from ..loans import DeviceLoan
 from ..rehab import Appointment
 
 AREAS = {
@@ -43,6 +44,9 @@ class Source:
     value: Any | None = None  # the summed column (`sum`) or the counted identity (`distinct`)
     joins: tuple = ()
     where: tuple = ()
+    # The moment is a local date (a follow-up's or a loan's due day), not an instant: compared with
+    # the period's dates as they are.
+    day: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,15 @@ class Metric:
 
 def _participant(*conditions):
     return (Signup.role == "participant", *conditions)
+
+
+def _today():
+    from .. import localtime
+    return localtime.today()
+
+
+def _followup_case():
+    return ((DeviceCase, DeviceCase.id == FollowUp.case_id),)
 
 
 def _activity_join():
@@ -130,6 +143,38 @@ REGISTRY: tuple[Metric, ...] = (
     Metric("device_residents_served", "辅具服务人数", "devices", "distinct", lambda: Source(
         DeviceCase, DeviceCase.delivered_at, DeviceCase.site_id, DeviceCase.resident_id, DeviceCase.resident_id,
         where=(DeviceCase.delivered_at.is_not(None),))),
+    Metric("followups_done", "回访完成（次）", "devices", "count", lambda: Source(
+        FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id,
+        joins=_followup_case(), where=(FollowUp.status == "done",))),
+    Metric("followups_overdue", "回访逾期（次）", "devices", "count", lambda: Source(
+        FollowUp, FollowUp.due_on, FollowUp.site_id, DeviceCase.resident_id, joins=_followup_case(),
+        where=(FollowUp.status == "pending", FollowUp.due_on < _today()), day=True)),
+    Metric("followups_rated", "回访有满意度（次）", "devices", "count", lambda: Source(
+        FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, joins=_followup_case(),
+        where=(FollowUp.status == "done", FollowUp.satisfaction.is_not(None))), hidden=True),
+    Metric("followup_satisfaction_sum", "满意度合计", "devices", "sum", lambda: Source(
+        FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, FollowUp.satisfaction,
+        joins=_followup_case(), where=(FollowUp.status == "done", FollowUp.satisfaction.is_not(None))),
+           hidden=True),
+    Metric("followup_satisfaction_avg", "回访满意度（1-4 平均）", "devices", "derived",
+           ratio=("followup_satisfaction_sum", "followups_rated"), unit="ratio"),
+    Metric("followups_in_use", "回访在用（次）", "devices", "count", lambda: Source(
+        FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, joins=_followup_case(),
+        where=(FollowUp.status == "done", FollowUp.in_use.is_(True))), hidden=True),
+    Metric("followups_use_known", "回访知悉使用情况（次）", "devices", "count", lambda: Source(
+        FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, joins=_followup_case(),
+        where=(FollowUp.status == "done", FollowUp.in_use.is_not(None))), hidden=True),
+    Metric("devices_in_use_rate", "辅具在用率", "devices", "derived",
+           ratio=("followups_in_use", "followups_use_known"), unit="ratio"),
+    Metric("loans_started", "辅具借出（次）", "devices", "count", lambda: Source(
+        DeviceLoan, DeviceLoan.checked_out_at, DeviceLoan.site_id, DeviceLoan.resident_id,
+        where=(DeviceLoan.checked_out_at.is_not(None),))),
+    Metric("loan_residents_served", "辅具借用人数", "devices", "distinct", lambda: Source(
+        DeviceLoan, DeviceLoan.checked_out_at, DeviceLoan.site_id, DeviceLoan.resident_id, DeviceLoan.resident_id,
+        where=(DeviceLoan.checked_out_at.is_not(None),))),
+    Metric("loans_overdue", "借用逾期（次）", "devices", "count", lambda: Source(
+        DeviceLoan, DeviceLoan.due_on, DeviceLoan.site_id, DeviceLoan.resident_id,
+        where=(DeviceLoan.status == "on_loan", DeviceLoan.due_on < _today()), day=True)),
     # café
     Metric("orders_paid", "已付订单", "cafe", "count", lambda: Source(
         Payment, Payment.paid_at, Order.site_id, joins=((Order, Order.id == Payment.order_id),),
@@ -152,7 +197,4 @@ REGISTRY: tuple[Metric, ...] = (
 
 BY_KEY = {m.key: m for m in REGISTRY}
 SHOWN = tuple(m for m in REGISTRY if not m.hidden)
-# Metrics of API.md whose data does not exist yet (device part 2: deliveries' follow-ups; loans).
-NOT_YET = ("followups_done", "followups_overdue", "followup_satisfaction_avg", "devices_in_use_rate",
-           "loans_started", "loans_overdue")
 

@@ -77,6 +77,8 @@ def buckets(first: date, last: date) -> list[tuple[str, date, date]]:
 
 
 def _in_window(src: Source, scope: Scope, first: date, last: date):
+    if src.day:
+        return and_(src.moment >= first, src.moment <= last)
     conds = []
     for site_cond, zone in scope.zone_groups(src.site):
         rng = and_(src.moment >= _start(first, zone), src.moment < _start(last + timedelta(days=1), zone))
@@ -89,6 +91,8 @@ def _scope_filter(src: Source, scope: Scope):
 
 
 def _bucket_expr(src: Source, scope: Scope, spans: list[tuple[str, date, date]]):
+    if src.day:
+        return case(*[(src.moment <= last, literal(key)) for key, _first, last in spans], else_=None)
     groups = scope.zone_groups(src.site)
     whens = []
     for key, _first, last in spans:

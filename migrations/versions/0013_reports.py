@@ -17,7 +17,7 @@ import sqlalchemy as sa
 revision = '0013'
 down_revision = '0008'
 branch_labels = None
-depends_on = None
+depends_on = '0012'  # its read indexes include the follow-up and loan tables (0009, 0012); the lead re-chains
 
 
 def upgrade():
@@ -57,9 +57,17 @@ def upgrade():
     op.create_index('ix_reports_device_supply_orders_created_at', 'device_supply_orders', ['created_at'], unique=False)
     op.create_index('ix_reports_cafe_payments_paid_at', 'cafe_payments', ['paid_at'], unique=False)
     op.create_index('ix_reports_cafe_payments_refunded_at', 'cafe_payments', ['refunded_at'], unique=False)
+    op.create_index('ix_reports_device_followups_recorded_at', 'device_followups', ['recorded_at'], unique=False)
+    op.create_index('ix_reports_device_followups_due_on', 'device_followups', ['due_on'], unique=False)
+    op.create_index('ix_reports_device_loans_checked_out_at', 'device_loans', ['checked_out_at'], unique=False)
+    op.create_index('ix_reports_device_loans_due_on', 'device_loans', ['due_on'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_reports_device_loans_due_on', table_name='device_loans')
+    op.drop_index('ix_reports_device_loans_checked_out_at', table_name='device_loans')
+    op.drop_index('ix_reports_device_followups_due_on', table_name='device_followups')
+    op.drop_index('ix_reports_device_followups_recorded_at', table_name='device_followups')
     op.drop_index('ix_reports_cafe_payments_refunded_at', table_name='cafe_payments')
     op.drop_index('ix_reports_cafe_payments_paid_at', table_name='cafe_payments')
     op.drop_index('ix_reports_device_supply_orders_created_at', table_name='device_supply_orders')

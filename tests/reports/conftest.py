@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from backend.activities.models import Activity, Signup
 from backend.cafe.models import Order, Payment
-from backend.devices import Assessment, AssessmentForm, DeviceCase, DeviceClass, Maker, Product, SupplyOrder
+from backend.devices import (Assessment, AssessmentForm, Delivery, DeviceCase, DeviceClass, FollowUp, Handover, Maker,
+                             Product, SupplyOrder)
+from backend.loans import DeviceItem, DeviceLoan
 from backend.extensions import db
 from backend.identity.models import User
 from backend.rehab.models import Appointment, RehabService, RehabSlot, Therapist
@@ -157,18 +159,53 @@ class World:
                                       findings_enc="x", outcome="suitable", created_at=at, voided_at=voided))
 
         def supply(c, at, qty):
-            db.session.add(SupplyOrder(case_id=c.id, maker_id=maker.id, product_id=product.id, site_id=site,
-                                       quantity=qty, status="received", created_at=at))
+            order = SupplyOrder(case_id=c.id, maker_id=maker.id, product_id=product.id, site_id=site,
+                                quantity=qty, status="received", created_at=at)
+            db.session.add(order)
+            db.session.flush()
+            return order
+
+        def deliver(c, order, at, followups):
+            h = Handover(kind="delivery", resident_id=c.resident_id, site_id=site, signed_by="resident",
+                         signer_name="本人", text="交接", text_version="v1", signed_at=at)
+            db.session.add(h)
+            db.session.flush()
+            d = Delivery(case_id=c.id, supply_order_id=order.id, handover_id=h.id, product_id=product.id,
+                         serial_no=f"SN{c.id}", fitted_at=at)
+            db.session.add(d)
+            db.session.flush()
+            for seq, (due, recorded, in_use, satisfaction) in enumerate(followups, start=1):
+                db.session.add(FollowUp(case_id=c.id, delivery_id=d.id, site_id=site, seq=seq, offset_days=30 * seq,
+                                        due_on=due, status="done" if recorded else "pending",
+                                        recorded_at=recorded, in_use=in_use, satisfaction=satisfaction,
+                                        method="phone" if recorded else None, outcome="continue" if recorded else None))
 
         k1 = case("r3", c1, m1, local(1, 8), status="follow_up", delivered_at=local(2, 10))
         assess(k1, local(1, 15))
-        supply(k1, local(1, 20), 1)
+        deliver(k1, supply(k1, local(1, 20), 1), local(2, 10), [
+            (date(2026, 3, 12), local(3, 12), True, 4),  # done in March, in use, very satisfied
+            (date(2026, 5, 11), None, None, None)])  # due after the period
+        self.product = product
         k2 = case("r4", c1, m1, local(2, 1), status="assessed")
         assess(k2, local(2, 5), voided=local(2, 6))
         assess(k2, local(2, 12))
         case("r5", c1, m1, local(3, 1))
-        k4 = case("r3", c2, m2, local(3, 3), status="training", delivered_at=local(3, 15))
-        supply(k4, local(3, 10), 2)
+        k4 = case("r3", c2, m2, local(3, 3), status="follow_up", delivered_at=local(3, 15))
+        deliver(k4, supply(k4, local(3, 10), 2), local(3, 15), [
+            (date(2026, 3, 20), None, None, None),  # due in March, never recorded: overdue
+            (date(2026, 3, 25), local(3, 26), False, 2)])  # done, not in use, satisfaction 2
+
+        def loan(who, status, made, out=None, due=None):
+            item = DeviceItem(site_id=site, product_id=product.id, serial_no=f"L{next(_n)}", acquired_on=date(2025, 1, 1),
+                              status={"on_loan": "on_loan", "reserved": "reserved"}.get(status, "available"))
+            db.session.add(item)
+            db.session.flush()
+            db.session.add(DeviceLoan(resident_id=self.residents[who].id, site_id=site, product_id=product.id,
+                                      item_id=item.id, purpose="trial", status=status, created_at=made,
+                                      checked_out_at=out, due_on=due))
+        loan("r5", "returned", local(1, 18), local(1, 20), date(2026, 3, 20))
+        loan("r1", "on_loan", local(3, 4), local(3, 5), date(2026, 3, 25))  # overdue since 26 March
+        loan("r1", "reserved", local(3, 28))  # a hold, not a loan yet
 
     # ---------------------------------------------------------------- café
     def _cafe(self):

@@ -22,6 +22,13 @@ MONTHS = {
     "device_cases_delivered": (0, 1, 1, 2),
     "devices_delivered": (0, 1, 2, 3),  # items: the second delivery was two
     "device_residents_served": (0, 1, 1, 1),  # r3 both times: one person
+    "followups_done": (0, 0, 2, 2),
+    "followups_overdue": (0, 0, 1, 1),  # due 20 March, never recorded
+    "followup_satisfaction_avg": (None, None, 3.0, 3.0),  # (4 + 2) / 2
+    "devices_in_use_rate": (None, None, 0.5, 0.5),
+    "loans_started": (1, 0, 1, 2),  # checked out; the March hold is not a loan
+    "loan_residents_served": (1, 0, 1, 2),
+    "loans_overdue": (0, 0, 1, 1),  # due 25 March, still on loan
     "orders_paid": (1, 1, 0, 2),  # the late payment (refunded) is not a sale
     "revenue_fen": (3000, 1500, 0, 4500),
     "refunds_fen": (0, 1500, 2000, 3500),
@@ -37,6 +44,8 @@ YEAR_TO_DATE = {  # distinct persons are not running sums of the months
     "device_residents_served": (0, 1, 1),
     "volunteers_active": (1, 1, 2),
     "volunteer_minutes": (120, 210, 270),
+    "loan_residents_served": (1, 1, 2),
+    "followup_satisfaction_avg": (None, None, 3.0),
     "revenue_fen": (3000, 4500, 4500),
 }
 
@@ -81,14 +90,16 @@ SITES = {  # site: {metric: value}; every metric not named is 0 (rates: None whe
     "R": {"appointments_booked": 4, "appointments_completed": 2, "appointments_no_show": 1,
           "rehab_residents_served": 2},
     "D": {"device_cases_opened": 4, "device_cases_assessed": 2, "device_cases_approved": 2,
-          "device_cases_delivered": 2, "devices_delivered": 3, "device_residents_served": 1},
+          "device_cases_delivered": 2, "devices_delivered": 3, "device_residents_served": 1,
+          "followups_done": 2, "followups_overdue": 1, "followup_satisfaction_avg": 3.0,
+          "devices_in_use_rate": 0.5, "loans_started": 2, "loan_residents_served": 2, "loans_overdue": 1},
     "C": {"orders_paid": 2, "revenue_fen": 4500, "refunds_fen": 3500},
 }
 
 
 def _full(values: dict) -> dict:
     out = {m: 0 for m in MONTHS}
-    out.update(attendance_rate=None, no_show_rate=None)
+    out.update(attendance_rate=None, no_show_rate=None, followup_satisfaction_avg=None, devices_in_use_rate=None)
     out.update(values)
     return out
 
@@ -97,7 +108,7 @@ def _sum(*names) -> dict:
     out = {}
     for n in names:
         for k, v in _full(SITES[n]).items():
-            if not k.endswith("_rate"):
+            if not k.endswith(("_rate", "_avg")):
                 out[k] = out.get(k, 0) + v
     return out
 
@@ -119,7 +130,7 @@ def test_every_metric_by_community(world):
     east, west = body["rows"]
     expected_east, expected_west = _sum("A", "R", "C"), _sum("B", "D")
     for row, expected in ((east, expected_east), (west, expected_west)):
-        got = {m: row[m] for m in MONTHS if not m.endswith("_rate")}
+        got = {m: row[m] for m in MONTHS if not m.endswith(("_rate", "_avg"))}
         assert got == expected
     assert east["attendance_rate"] == 0.6667 and west["attendance_rate"] == 1.0
 
@@ -138,6 +149,9 @@ def test_persons_and_visits_by_category(world):
     assert [rows[c]["rehab_residents_served"] for c in ("visual", "hearing", "physical")] == [1, 1, 0]
     assert rows["physical"]["device_cases_opened"] == 3 and rows["hearing"]["device_cases_opened"] == 1
     assert (rows["physical"]["devices_delivered"], rows["physical"]["device_residents_served"]) == (3, 1)
+    assert (rows["physical"]["followups_done"], rows["physical"]["followups_overdue"]) == (2, 1)
+    assert (rows["visual"]["loans_started"], rows["hearing"]["loans_started"], rows["visual"]["loans_overdue"]) == (1, 1, 1)
+    assert rows["physical"]["followup_satisfaction_avg"] == 3.0 and rows["visual"]["devices_in_use_rate"] is None
     assert all(rows[c]["participants"] == 0 for c in ("speech", "intellectual", "mental", "multiple"))
     # café orders and volunteers belong to no disability category: no figure in the rows, a total
     assert all(r["orders_paid"] is None and r["volunteer_minutes"] is None for r in body["rows"])
