@@ -5,7 +5,7 @@ Reviewed by hand: certificate numbers unique (random, not a sequence); one certi
 backend/reports/models.py (one per moment column, so a period is a range scan).
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 00:40:00
 
 """
@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0008'
+down_revision = '0012'  # after device part 2 (0009) and loans (0012): its read indexes cover their tables
 branch_labels = None
-depends_on = '0012'  # its read indexes include the follow-up and loan tables (0009, 0012); the lead re-chains
+depends_on = None
 
 
 def upgrade():
