@@ -24,7 +24,10 @@ Layout (ids are fixed so bench/run.sh and the wrk scripts can address rows witho
 - devices (the reports' figures): one maker, a product in each of five main classes, 5,000 cases at
   the rehab stations over the past 365 days (resident = case id: one live case per person and
   class), at every stage: an assessment from `assessed` on, a supply order from `supplying` on, a
-  delivery from `training` on. Follow-ups (20,000) and loans (2,000) come with their domains.
+  delivery from `training` on (2,000 deliveries, each with its signed handover and 10 follow-ups: 20,000,
+  done when due in the past but one in seven, satisfaction 1-4, one in five not in use).
+- loans: 2,000 units and 2,000 loans at the rehab stations over the past 365 days (a quarter still on
+  loan, half of those overdue; half returned; a quarter cancelled holds).
 - volunteers: users 1-500 approved; two credited volunteers (120 minutes) at every even completed
   activity.
 """
@@ -45,6 +48,8 @@ N_APPOINTMENTS = 200_000
 N_ORDERS = 500_000
 N_DEVICE_CASES = 5_000
 N_VOLUNTEERS = 500
+N_FOLLOWUPS_PER_DELIVERY = 10  # x 2,000 deliveries = 20,000
+N_LOANS = 2_000
 BURST_ACTIVITY_ID = N_ACTIVITIES + 1
 BURST_SITE_ID = 2
 BURST_SEATS = 50
@@ -62,7 +67,9 @@ def token_for(user_id: int) -> str:
 # Local midnight of today in the sites' zone, as a timestamptz; every generated time hangs off it.
 TODAY = f"(date_trunc('day', now() AT TIME ZONE '{ZONE}') AT TIME ZONE '{ZONE}')"
 
-TABLES = ("volunteer_certificates", "device_supply_orders", "device_approvals", "device_assessments",
+TABLES = ("device_loan_events", "device_loans", "device_item_events", "device_items", "device_repairs",
+          "device_followups", "device_training_sessions", "device_deliveries", "device_handovers",
+          "volunteer_certificates", "device_supply_orders", "device_approvals", "device_assessments",
           "device_case_events", "device_cases", "device_products", "device_maker_staff", "device_makers",
           "cafe_payments", "cafe_order_items", "cafe_orders", "pickup_counters", "menu_items", "menu_categories",
           "rehab_appointments", "rehab_closures", "rehab_slots", "rehab_services", "rehab_therapists",
@@ -309,6 +316,51 @@ INSERT INTO device_supply_orders (case_id, maker_id, product_id, site_id, quanti
 SELECT id, 1, product_id, site_id, 1 + id % 2, CASE WHEN id % 10 = 4 THEN 'open' ELSE 'received' END, '', '[]',
        false, least(created_at + interval '15 days', now())
 FROM device_cases WHERE id % 10 >= 4 ORDER BY id"""),
+
+    ("device_handovers", """
+INSERT INTO device_handovers (id, kind, resident_id, site_id, signed_by, signer_name, signature_bytes, text,
+                              text_version, signed_at, created_at)
+SELECT id, 'delivery', resident_id, site_id, 'resident', '本人', 0, '交接确认', 'v1', delivered_at, delivered_at
+FROM device_cases WHERE delivered_at IS NOT NULL ORDER BY id"""),
+
+    ("device_deliveries", """
+INSERT INTO device_deliveries (id, case_id, supply_order_id, handover_id, product_id, serial_no, fitted_at, notes,
+                               created_at)
+SELECT c.id, c.id, o.id, c.id, c.product_id, 'SN' || c.id, c.delivered_at, '', c.delivered_at
+FROM device_cases c JOIN device_supply_orders o ON o.case_id = c.id WHERE c.delivered_at IS NOT NULL ORDER BY c.id"""),
+
+    ("device_followups", f"""
+INSERT INTO device_followups (case_id, delivery_id, site_id, seq, offset_days, due_on, status, method, in_use,
+                              not_used_reason, satisfaction, outcome, note, recorded_at, created_at)
+SELECT d.case_id, d.id, c.site_id, q, 30 * q, x.due, x.st,
+       CASE WHEN x.st = 'done' THEN 'phone' END, CASE WHEN x.st = 'done' THEN (d.id + q) % 5 <> 0 END,
+       CASE WHEN x.st = 'done' AND (d.id + q) % 5 = 0 THEN '不合适' ELSE '' END,
+       CASE WHEN x.st = 'done' THEN 1 + (d.id + q) % 4 END, CASE WHEN x.st = 'done' THEN 'continue' END, '',
+       CASE WHEN x.st = 'done' THEN (x.due + time '15:00') AT TIME ZONE '{ZONE}' END, d.fitted_at
+FROM device_deliveries d JOIN device_cases c ON c.id = d.case_id,
+     generate_series(1, {N_FOLLOWUPS_PER_DELIVERY}) q,
+     LATERAL (SELECT (d.fitted_at AT TIME ZONE '{ZONE}')::date + 30 * q AS due) y,
+     LATERAL (SELECT y.due, CASE WHEN y.due < ({TODAY} AT TIME ZONE '{ZONE}')::date AND (d.id + q) % 7 <> 0
+                                 THEN 'done' ELSE 'pending' END AS st) x
+ORDER BY d.id, q"""),
+
+    ("device_items", f"""
+INSERT INTO device_items (id, site_id, product_id, serial_no, condition, source, status, note, acquired_on, created_at)
+SELECT i, {FIRST_REHAB_SITE} + i % {N_SITES_REHAB}, 1 + i % 5, 'U' || i, 'good', 'purchased',
+       CASE WHEN i % 4 = 0 THEN 'on_loan' ELSE 'available' END, '', (now() - interval '400 days')::date, now()
+FROM generate_series(1, {N_LOANS}) i"""),
+
+    ("device_loans", f"""
+INSERT INTO device_loans (id, resident_id, site_id, product_id, item_id, purpose, status, due_on, renewals, by_staff,
+                          checked_out_at, returned_at, return_note, created_at)
+SELECT i, {N_DEVICE_CASES} + i, {FIRST_REHAB_SITE} + i % {N_SITES_REHAB}, 1 + i % 5, i,
+       (ARRAY['trial','awaiting_subsidy','during_repair','short_term'])[1 + i % 4],
+       (ARRAY['on_loan','returned','returned','cancelled'])[1 + i % 4],
+       CASE WHEN i % 4 <> 3 THEN (t AT TIME ZONE '{ZONE}')::date + CASE WHEN i % 8 = 0 THEN 30 ELSE 400 END END, 0, false,
+       CASE WHEN i % 4 <> 3 THEN t END, CASE WHEN i % 4 IN (1, 2) THEN t + interval '20 days' END, '',
+       t - interval '1 day'
+FROM (SELECT i, {TODAY} - make_interval(days => (i * 7919) % 365, hours => -10) AS t
+      FROM generate_series(1, {N_LOANS}) i) g"""),
 
     ("volunteer_profiles", f"""
 INSERT INTO volunteer_profiles (user_id, real_name, skills, intro, status, review_note, minutes_total, created_at)
