@@ -67,22 +67,21 @@ def _entries(user_id: int, first: date, last: date) -> list[dict]:
 
 
 @use_case
-def issue(user: User, first: date | None = None, last: date | None = None) -> tuple[Certificate, bytes]:
-    """The certificate for the period (the same one again if nothing changed), and its PDF."""
+def issue(user: User, first: date | None = None, last: date | None = None) -> dict:
+    """The certificate for the period (the same one again if nothing changed), as the PDF shows it.
+    The volunteer's profile row is locked: two requests at once find or make one certificate."""
     profile = db.session.execute(lock(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))) \
         .scalar_one_or_none()
     if profile is None or profile.status != "approved":
         raise Forbidden("volunteer_not_approved", "志愿者资格尚未通过审核")
     today = localtime.today()
     last = last or today
-    first = first or date(2000, 1, 1)
-    if first > last:
+    if first is not None and first > last:
         raise Invalid(fields={"from": ["开始日期不能晚于结束日期"]})
-    entries = _entries(user.id, first, last)
+    entries = _entries(user.id, first or date(1900, 1, 1), last)
     if not entries:
         raise Conflict("no_volunteer_hours", "所选期间没有志愿服务记录")
-    if first == date(2000, 1, 1):
-        first = date.fromisoformat(entries[0]["date"])  # "from the first service" when not given
+    first = first or date.fromisoformat(entries[0]["date"])  # "since the first service" when not given
     minutes = sum(e["minutes"] for e in entries)
     cert = db.session.execute(select(Certificate).where(
         Certificate.user_id == user.id, Certificate.period_from == first, Certificate.period_to == last,
@@ -95,7 +94,13 @@ def issue(user: User, first: date | None = None, last: date | None = None) -> tu
                            verification_code=verification_code(number, user.id, minutes, first, last))
         db.session.add(cert)
         db.session.flush()
-    return cert, render(certificate_view(cert, full=True))
+    return certificate_view(cert, full=True)
+
+
+def certificate_pdf(user: User, first: date | None = None, last: date | None = None) -> tuple[str, bytes]:
+    """(number, PDF bytes); drawn after the unit has committed, holding no lock."""
+    view = issue(user, first, last)
+    return view["number"], render(view)
 
 
 def certificate_view(cert: Certificate, *, full: bool = False) -> dict:

@@ -114,8 +114,8 @@ def _by_group(scope: Scope, group: str, first: date, last: date) -> dict:
             if k not in keys:
                 keys.append(k)  # e.g. rows of no site, for the whole federation
         per_metric[m.key] = got
-        totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct"
-                         else _number(query.total(m, scope, first, last)) if not _applies(m, group)
+        # Persons once across rows; a metric the grouping does not apply to has no rows to add up.
+        totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct" or not _applies(m, group)
                          else sum(got.values()))
     rows = []
     for k in keys:

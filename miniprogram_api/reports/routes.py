@@ -74,8 +74,8 @@ def report_overview_csv(args):
 @blp.doc(**_file_doc(PDF, "志愿服务证明（PDF）"))
 def volunteer_certificate(args):
     """下载志愿服务证明（PDF）"""
-    cert, pdf = certificates.issue(current_user(), args.get("from_"), args.get("to"))
-    return _download(pdf, PDF, f"志愿服务证明_{cert.number}.pdf")
+    number, pdf = certificates.certificate_pdf(current_user(), args.get("from_"), args.get("to"))
+    return _download(pdf, PDF, f"志愿服务证明_{number}.pdf")
 
 
 @blp.get("/certificates/<string:number>")
