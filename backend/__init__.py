@@ -15,7 +15,8 @@ from .extensions import db, migrate
 
 # The domains, in dependency order: each may use the public modules of those before it, never of
 # those after it (tests/test_layers.py). Demo seeds run in this order, erasers in the reverse.
-DOMAINS = ("audit", "sites", "identity", "notifications", "activities", "rehab", "cafe", "devices", "loans", "idempotency")
+DOMAINS = ("audit", "sites", "identity", "notifications", "activities", "rehab", "cafe", "devices", "loans", "reports",
+           "idempotency")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -52,6 +52,8 @@ class Config:
     TOKEN_TTL_DAYS = _int("TOKEN_TTL_DAYS", 7)
     DEFAULT_TIMEZONE = _env("DEFAULT_TIMEZONE", "Asia/Shanghai")
     ORDER_PAY_MINUTES = _int("ORDER_PAY_MINUTES", 15)
+    # Who issues volunteer service certificates (backend/reports/certificates.py).
+    CERTIFICATE_ISSUER = _env("CERTIFICATE_ISSUER", "市残疾人联合会")
     CHECKIN_CODE_MINUTES = _int("CHECKIN_CODE_MINUTES", 10)
     CHECKIN_OPENS_BEFORE_HOURS = _int("CHECKIN_OPENS_BEFORE_HOURS", 3)
     # Assistive devices: the follow-ups (回访) a delivery creates, this many days after the fitting

@@ -21,6 +21,15 @@ Layout (ids are fixed so bench/run.sh and the wrk scripts can address rows witho
   residents of one hour are distinct (resident = hour index * 60 + therapist, mod 20,000).
 - cafés: 4 categories x 5 items each; 500,000 orders over the past 365 days (pickup numbers unique
   per café and local day), 1-2 lines each, payments for the completed ones.
+- devices (the reports' figures): one maker, a product in each of five main classes, 5,000 cases at
+  the rehab stations over the past 365 days (resident = case id: one live case per person and
+  class), at every stage: an assessment from `assessed` on, a supply order from `supplying` on, a
+  delivery from `training` on (2,000 deliveries, each with its signed handover and 10 follow-ups: 20,000,
+  done when due in the past but one in seven, satisfaction 1-4, one in five not in use).
+- loans: 2,000 units and 2,000 loans at the rehab stations over the past 365 days (a quarter still on
+  loan, half of those overdue; half returned; a quarter cancelled holds).
+- volunteers: users 1-500 approved; two credited volunteers (120 minutes) at every even completed
+  activity.
 """
 import argparse
 import os
@@ -37,6 +46,10 @@ SMALL_SITE_ACTIVITIES = 50
 SIGNUPS_PER_ACTIVITY = 20  # x 5,000 = 100,000
 N_APPOINTMENTS = 200_000
 N_ORDERS = 500_000
+N_DEVICE_CASES = 5_000
+N_VOLUNTEERS = 500
+N_FOLLOWUPS_PER_DELIVERY = 10  # x 2,000 deliveries = 20,000
+N_LOANS = 2_000
 BURST_ACTIVITY_ID = N_ACTIVITIES + 1
 BURST_SITE_ID = 2
 BURST_SEATS = 50
@@ -54,7 +67,11 @@ def token_for(user_id: int) -> str:
 # Local midnight of today in the sites' zone, as a timestamptz; every generated time hangs off it.
 TODAY = f"(date_trunc('day', now() AT TIME ZONE '{ZONE}') AT TIME ZONE '{ZONE}')"
 
-TABLES = ("cafe_payments", "cafe_order_items", "cafe_orders", "pickup_counters", "menu_items", "menu_categories",
+TABLES = ("device_loan_events", "device_loans", "device_item_events", "device_items", "device_repairs",
+          "device_followups", "device_training_sessions", "device_deliveries", "device_handovers",
+          "volunteer_certificates", "device_supply_orders", "device_approvals", "device_assessments",
+          "device_case_events", "device_cases", "device_products", "device_maker_staff", "device_makers",
+          "cafe_payments", "cafe_order_items", "cafe_orders", "pickup_counters", "menu_items", "menu_categories",
           "rehab_appointments", "rehab_closures", "rehab_slots", "rehab_services", "rehab_therapists",
           "activity_signups", "activities", "notifications", "subscription_credits", "idempotency_keys",
           "audit_log", "auth_tokens", "resident_sites", "resident_links", "volunteer_profiles",
@@ -249,6 +266,114 @@ ORDER BY o.id, i"""),
 INSERT INTO cafe_payments (order_id, transaction_id, amount_fen, paid_at, late, refund_status, created_at)
 SELECT id, 'TX' || out_trade_no, total_fen, paid_at, false, 'none', paid_at
 FROM cafe_orders WHERE status = 'completed' ORDER BY id"""),
+
+    ("device_makers", """
+INSERT INTO device_makers (id, name, contact_name, phone, address, active, created_at)
+VALUES (1, '压测辅具厂', '', '', '', true, now())"""),
+
+    ("device_products", """
+INSERT INTO device_products (id, maker_id, code, name, model, class_code, description, image_url, price_fen,
+                             subsidy_standard_fen, useful_life_months, training_sessions, loanable, loan_days,
+                             maintenance_interval_days, active, created_at)
+SELECT p, 1, 'P' || p, '辅具 ' || p, '', c, '', '', 100000 * p, 80000 * p, 60, p % 2, p % 2 = 0, 60, 180, true, now()
+FROM (SELECT row_number() OVER (ORDER BY code) AS p, code AS c FROM device_classes WHERE parent_code IS NULL
+      ORDER BY code LIMIT 5) x"""),
+
+    # Stage by case id % 10: 0 submitted ... 6 training, 7-8 follow_up, 9 closed.
+    ("device_cases", f"""
+INSERT INTO device_cases (id, resident_id, site_id, class_code, main_class, need, subsidy_groups, status, by_staff,
+                          returned_reason, closed_reason, approval_round, product_id, price_fen, subsidy_fen,
+                          self_pay_fen, ratio_percent, confirm_opinion, confirmed_at, delivered_at, closed_at,
+                          created_at)
+SELECT c, c, {FIRST_REHAB_SITE} + c % {N_SITES_REHAB}, p.class_code, p.class_code, '需要辅具', '["general"]',
+       (ARRAY['submitted','assessment_pending','assessed','approval','supplying','ready_for_fitting','training',
+              'follow_up','follow_up','closed'])[1 + c % 10], false, '', '', CASE WHEN c % 10 >= 3 THEN 1 ELSE 0 END,
+       CASE WHEN c % 10 >= 3 THEN p.id END, CASE WHEN c % 10 >= 3 THEN p.price_fen END,
+       CASE WHEN c % 10 >= 3 THEN p.price_fen * 8 / 10 END, CASE WHEN c % 10 >= 3 THEN p.price_fen * 2 / 10 END,
+       CASE WHEN c % 10 >= 3 THEN 80 END, '', CASE WHEN c % 10 >= 3 THEN t + interval '10 days' END,
+       CASE WHEN c % 10 >= 6 THEN least(t + interval '30 days', now()) END,
+       CASE WHEN c % 10 = 9 THEN least(t + interval '200 days', now()) END, t
+FROM (SELECT c, {TODAY} - make_interval(days => (c * 7919) % 365, hours => -9 - c % 8) AS t
+      FROM generate_series(1, {N_DEVICE_CASES}) c) g
+JOIN device_products p ON p.id = 1 + g.c % 5"""),
+
+    # The shipped forms reference users (published_by_id), so the TRUNCATE ... CASCADE above empties them.
+    ("device_assessment_forms", """
+INSERT INTO device_assessment_forms (domain, version, title, questions, published_at)
+SELECT 'mobility', 1, '压测评估表', '[]', now()
+WHERE NOT EXISTS (SELECT 1 FROM device_assessment_forms)"""),
+
+    ("device_assessments", """
+INSERT INTO device_assessments (case_id, form_id, answers_enc, measurements_enc, findings_enc, outcome,
+                                recommendations, void_reason, created_at)
+SELECT id, (SELECT min(id) FROM device_assessment_forms), 'x', 'x', 'x', 'suitable', '[]', '',
+       least(created_at + interval '5 days', now())
+FROM device_cases WHERE id % 10 >= 2 ORDER BY id"""),
+
+    ("device_supply_orders", """
+INSERT INTO device_supply_orders (case_id, maker_id, product_id, site_id, quantity, status, tracking, serial_nos,
+                                  from_stock, created_at)
+SELECT id, 1, product_id, site_id, 1 + id % 2, CASE WHEN id % 10 = 4 THEN 'open' ELSE 'received' END, '', '[]',
+       false, least(created_at + interval '15 days', now())
+FROM device_cases WHERE id % 10 >= 4 ORDER BY id"""),
+
+    ("device_handovers", """
+INSERT INTO device_handovers (id, kind, resident_id, site_id, signed_by, signer_name, signature_bytes, text,
+                              text_version, signed_at, created_at)
+SELECT id, 'delivery', resident_id, site_id, 'resident', '本人', 0, '交接确认', 'v1', delivered_at, delivered_at
+FROM device_cases WHERE delivered_at IS NOT NULL ORDER BY id"""),
+
+    ("device_deliveries", """
+INSERT INTO device_deliveries (id, case_id, supply_order_id, handover_id, product_id, serial_no, fitted_at, notes,
+                               created_at)
+SELECT c.id, c.id, o.id, c.id, c.product_id, 'SN' || c.id, c.delivered_at, '', c.delivered_at
+FROM device_cases c JOIN device_supply_orders o ON o.case_id = c.id WHERE c.delivered_at IS NOT NULL ORDER BY c.id"""),
+
+    ("device_followups", f"""
+INSERT INTO device_followups (case_id, delivery_id, site_id, seq, offset_days, due_on, status, method, in_use,
+                              not_used_reason, satisfaction, outcome, note, recorded_at, created_at)
+SELECT d.case_id, d.id, c.site_id, q, 30 * q, x.due, x.st,
+       CASE WHEN x.st = 'done' THEN 'phone' END, CASE WHEN x.st = 'done' THEN (d.id + q) % 5 <> 0 END,
+       CASE WHEN x.st = 'done' AND (d.id + q) % 5 = 0 THEN '不合适' ELSE '' END,
+       CASE WHEN x.st = 'done' THEN 1 + (d.id + q) % 4 END, CASE WHEN x.st = 'done' THEN 'continue' END, '',
+       CASE WHEN x.st = 'done' THEN (x.due + time '15:00') AT TIME ZONE '{ZONE}' END, d.fitted_at
+FROM device_deliveries d JOIN device_cases c ON c.id = d.case_id,
+     generate_series(1, {N_FOLLOWUPS_PER_DELIVERY}) q,
+     LATERAL (SELECT (d.fitted_at AT TIME ZONE '{ZONE}')::date + 30 * q AS due) y,
+     LATERAL (SELECT y.due, CASE WHEN y.due < ({TODAY} AT TIME ZONE '{ZONE}')::date AND (d.id + q) % 7 <> 0
+                                 THEN 'done' ELSE 'pending' END AS st) x
+ORDER BY d.id, q"""),
+
+    ("device_items", f"""
+INSERT INTO device_items (id, site_id, product_id, serial_no, condition, source, status, note, acquired_on, created_at)
+SELECT i, {FIRST_REHAB_SITE} + i % {N_SITES_REHAB}, 1 + i % 5, 'U' || i, 'good', 'purchased',
+       CASE WHEN i % 4 = 0 THEN 'on_loan' ELSE 'available' END, '', (now() - interval '400 days')::date, now()
+FROM generate_series(1, {N_LOANS}) i"""),
+
+    ("device_loans", f"""
+INSERT INTO device_loans (id, resident_id, site_id, product_id, item_id, purpose, status, due_on, renewals, by_staff,
+                          checked_out_at, returned_at, return_note, created_at)
+SELECT i, {N_DEVICE_CASES} + i, {FIRST_REHAB_SITE} + i % {N_SITES_REHAB}, 1 + i % 5, i,
+       (ARRAY['trial','awaiting_subsidy','during_repair','short_term'])[1 + i % 4],
+       (ARRAY['on_loan','returned','returned','cancelled'])[1 + i % 4],
+       CASE WHEN i % 4 <> 3 THEN (t AT TIME ZONE '{ZONE}')::date + CASE WHEN i % 8 = 0 THEN 30 ELSE 400 END END, 0, false,
+       CASE WHEN i % 4 <> 3 THEN t END, CASE WHEN i % 4 IN (1, 2) THEN t + interval '20 days' END, '',
+       t - interval '1 day'
+FROM (SELECT i, {TODAY} - make_interval(days => (i * 7919) % 365, hours => -10) AS t
+      FROM generate_series(1, {N_LOANS}) i) g"""),
+
+    ("volunteer_profiles", f"""
+INSERT INTO volunteer_profiles (user_id, real_name, skills, intro, status, review_note, minutes_total, created_at)
+SELECT u, '志愿者' || u, '["sign_language"]', '', 'approved', '', 0, now() - interval '400 days'
+FROM generate_series(1, {N_VOLUNTEERS}) u"""),
+
+    ("volunteer signups", f"""
+INSERT INTO activity_signups (activity_id, role, user_id, created_by_id, companions, seats, status, cancel_reason,
+                              attended_at, minutes_credited, credited_at, created_at)
+SELECT a.id, 'volunteer', (a.id * 3 + j) % {N_VOLUNTEERS} + 1, (a.id * 3 + j) % {N_VOLUNTEERS} + 1, 0, 1,
+       'attended', '', a.starts_at, 120, a.completed_at, a.starts_at - interval '7 days'
+FROM activities a, generate_series(0, 1) j
+WHERE a.status = 'completed' AND a.id % 2 = 0 ORDER BY a.id, j"""),
 ]
 
 

@@ -217,7 +217,7 @@ class Api:
         elif not path.startswith(("/api/", "/healthz", "/readyz")):
             path = "/api/v1" + path
         resp = self.http.open(path, method=method, json=json_body, headers=h, **kw)
-        check_canaries(resp.get_data(as_text=True), f"{method} {path}")
+        check_canaries(resp.get_data().decode("utf-8", "replace"), f"{method} {path}")  # downloads are binary
         return resp
 
     def get(self, path, **kw):

@@ -1751,6 +1751,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maker/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 厂家的供货订单（居民姓名脱敏） */
+        get: operations["makerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maker/orders/{order_id}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 厂家发货（物流单号、序列号） */
+        post: operations["shipMakerOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 中心收货（或使用中心库存） */
+        post: operations["receiveDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 适配交付（交接签收：签名 PNG 以 base64 放在 JSON 中）
+         * @description The body may be up to 512 KiB (the signature is at most 200 KB decoded); a signature that is not
+         *     a PNG, or is larger, is a 422 on `handover.signature_png` and nothing changes.
+         */
+        post: operations["deliverDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/training-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录一次使用训练 */
+        post: operations["addTrainingSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回访清单（due 待回访、overdue 已逾期、done 已完成；最早到期在前） */
+        get: operations["listDeviceFollowups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-followups/{followup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                followup_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录回访结果 */
+        post: operations["recordDeviceFollowup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-cases/{case_id}/repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请维修已交付的辅具 */
+        post: operations["requestDeviceRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 维修工单 */
+        get: operations["listDeviceRepairs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-repairs/{repair_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repair_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处理维修（维修中 → 已修好 | 已更换，费用以分计） */
+        post: operations["updateDeviceRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-handovers/{handover_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handover_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * 辅具交接签收单（签名、交接文本及其版本）
+         * @description The resident's linked users; staff of the site and admins (each such read is audited).
+         */
+        get: operations["getDeviceHandover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/device-cases": {
         parameters: {
             query?: never;
@@ -1876,6 +2086,354 @@ export interface paths {
         put?: never;
         /** 审批当前步骤（通过、退回、不通过） */
         post: operations["decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/loanable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可借辅具（按中心与产品，现在可预留的台数） */
+        get: operations["loanableDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 预留借用一台辅具（本人或家属；保留 DEVICE_HOLD_DAYS 天） */
+        post: operations["reserveDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的辅具借用 */
+        get: operations["myDeviceLoans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        /** 辅具借用详情（含历史） */
+        get: operations["getDeviceLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 续借（延长一个借用期） */
+        post: operations["renewDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消预留 */
+        post: operations["cancelDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/sites/{site_id}/device-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        /** 中心的借用设备（maintenance=due：到期待保养的） */
+        get: operations["listDeviceItems"];
+        put?: never;
+        /** 登记一台借用设备（序列号、状况、来源） */
+        post: operations["addDeviceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        /** 借用设备详情（含状态历史） */
+        get: operations["getDeviceItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改设备信息或状态（送修、修好、报废、丢失） */
+        patch: operations["updateDeviceItem"];
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录一次保养（保养周期从此重新计算） */
+        post: operations["recordDeviceMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 归还设备清洁检查（可借、送修或报废） */
+        post: operations["inspectDeviceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 中心的借用清单（status=overdue：逾期未还的） */
+        get: operations["staffDeviceLoans"];
+        put?: never;
+        /** 为到场居民预留借用（代借，记入审计） */
+        post: operations["reserveDeviceForWalkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 借出交接（签名确认，约定归还日期） */
+        post: operations["checkoutDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 归还（设备进入清洁检查） */
+        post: operations["returnDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/lost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记借用设备丢失 */
+        post: operations["reportDeviceLoanLost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表（按月、站点、社区、残疾类别或等级；按月时附本年累计） */
+        get: operations["reportOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/overview.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表下载（Excel） */
+        get: operations["reportOverviewXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/overview.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 统计报表下载（CSV） */
+        get: operations["reportOverviewCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/volunteer-certificate.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载志愿服务证明（PDF） */
+        get: operations["volunteerCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        /** 查验志愿服务证明（仅显示打码姓名） */
+        get: operations["checkCertificate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3028,10 +3586,86 @@ export interface components {
             tracking?: string;
             serial_nos?: string[];
             from_stock?: boolean;
+            /** Format: date-time */
+            received_at?: string | null;
         };
-        Training: {
+        HandoverBrief: {
+            id?: number;
+            /** @description delivery | loan */
+            kind?: string;
+            site_id?: number;
+            resident_id?: number;
+            signed_by?: string;
+            signed_by_name?: string;
+            signer_name?: string;
+            signature_bytes?: number;
+            /** @description the handover text exactly as signed */
+            text?: string;
+            text_version?: string;
+            /** Format: date-time */
+            signed_at?: string;
+            staff_user_id?: number | null;
+            erased?: boolean;
+        };
+        DeliveryOut: {
+            id?: number;
+            serial_no?: string;
+            /** Format: date-time */
+            fitted_at?: string;
+            notes?: string;
+            fitted_by_id?: number | null;
+            handover?: components["schemas"]["HandoverBrief"];
+        };
+        TrainingSessionOut: {
+            id?: number;
+            /** Format: date-time */
+            at?: string;
+            minutes?: number;
+            content?: string;
+            outcome?: string;
+            by_user_id?: number | null;
+            appointment_id?: number | null;
+        };
+        TrainingOut: {
             planned?: number;
             done?: number;
+            sessions?: components["schemas"]["TrainingSessionOut"][];
+        };
+        FollowupOut: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            seq?: number;
+            offset_days?: number;
+            /** Format: date */
+            due_on?: string;
+            /** @description pending | done | cancelled */
+            status?: string;
+            method?: string | null;
+            in_use?: boolean | null;
+            not_used_reason?: string | null;
+            satisfaction?: number | null;
+            outcome?: string | null;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at?: string | null;
+            recorded_by_id?: number | null;
+        };
+        RepairOut: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            status?: string;
+            problem?: string;
+            note?: string | null;
+            cost_fen?: number;
+            followup_id?: number | null;
+            requested_by_id?: number | null;
+            handled_by_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
         };
         HistoryEntry: {
             /** Format: date-time */
@@ -3060,16 +3694,10 @@ export interface components {
             approvals?: components["schemas"]["ApprovalOut"][];
             waiting_on?: (Record<string, never> | null) | components["schemas"]["WaitingOn"];
             supply?: (Record<string, never> | null) | components["schemas"]["SupplyOut"];
-            delivery?: {
-                [key: string]: unknown;
-            } | null;
-            training?: components["schemas"]["Training"];
-            followups?: {
-                [key: string]: unknown;
-            }[];
-            repairs?: {
-                [key: string]: unknown;
-            }[];
+            delivery?: (Record<string, never> | null) | components["schemas"]["DeliveryOut"];
+            training?: components["schemas"]["TrainingOut"];
+            followups?: components["schemas"]["FollowupOut"][];
+            repairs?: components["schemas"]["RepairOut"][];
             history?: components["schemas"]["HistoryEntry"][];
             /** Format: date-time */
             created_at?: string;
@@ -3229,6 +3857,165 @@ export interface components {
             title?: string;
             questions?: components["schemas"]["Question"][];
         };
+        OrderProduct: {
+            id?: number;
+            code?: string;
+            name?: string;
+            model?: string;
+            class_code?: string;
+        };
+        OrderSite: {
+            id?: number;
+            name?: string;
+            address?: string;
+            phone?: string;
+        };
+        MakerOrderOut: {
+            id?: number;
+            status?: string;
+            quantity?: number;
+            product?: components["schemas"]["OrderProduct"];
+            site?: components["schemas"]["OrderSite"];
+            /** @description masked: the surname only (张**) */
+            resident_name?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            shipped_at?: string | null;
+            tracking?: string;
+            serial_nos?: string[];
+        };
+        MakerOrderPage: {
+            items?: components["schemas"]["MakerOrderOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        ShipIn: {
+            /** Format: date-time */
+            shipped_at: string;
+            /** @default  */
+            tracking?: string;
+            /** @description one per unit ordered (or none for devices without) */
+            serial_nos?: string[];
+        };
+        ReceivedIn: {
+            from_stock: boolean;
+            /** @default  */
+            serial_no?: string;
+        };
+        HandoverIn: {
+            /**
+             * @description resident 本人 | guardian 监护人 | staff_for_resident 工作人员代签
+             * @enum {string}
+             */
+            signed_by: "resident" | "guardian" | "staff_for_resident";
+            signer_name: string;
+            /** @description base64 PNG (a `data:image/png;base64,` prefix is accepted), at most 200 KB decoded */
+            signature_png: string;
+        };
+        DeliveryIn: {
+            serial_no: string;
+            /** Format: date-time */
+            fitted_at: string;
+            /** @default  */
+            notes?: string;
+            handover: components["schemas"]["HandoverIn"];
+        };
+        TrainingIn: {
+            /** Format: date-time */
+            at: string;
+            minutes: number;
+            /** @default  */
+            content?: string;
+            /** @default  */
+            outcome?: string;
+        };
+        FollowupCaseBrief: {
+            id?: number;
+            status?: string;
+            class_code?: string;
+            class_name?: string;
+            resident?: {
+                [key: string]: unknown;
+            };
+        };
+        FollowupListed: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            seq?: number;
+            offset_days?: number;
+            /** Format: date */
+            due_on?: string;
+            /** @description pending | done | cancelled */
+            status?: string;
+            method?: string | null;
+            in_use?: boolean | null;
+            not_used_reason?: string | null;
+            satisfaction?: number | null;
+            outcome?: string | null;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at?: string | null;
+            recorded_by_id?: number | null;
+            overdue?: boolean;
+            case?: components["schemas"]["FollowupCaseBrief"];
+        };
+        DeviceFollowupPage: {
+            items?: components["schemas"]["FollowupListed"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        FollowupIn: {
+            /** @enum {string} */
+            method: "phone" | "visit" | "appointment";
+            in_use: boolean;
+            /** @default  */
+            not_used_reason?: string;
+            satisfaction: number;
+            /** @enum {string} */
+            outcome: "continue" | "adjust" | "repair" | "reassess" | "close";
+            /** @default  */
+            note?: string;
+        };
+        RepairIn: {
+            problem: string;
+        };
+        DeviceRepairPage: {
+            items?: components["schemas"]["RepairOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        RepairUpdateIn: {
+            /** @enum {string} */
+            status: "in_progress" | "done" | "replaced";
+            /** @default  */
+            note?: string;
+            cost_fen?: number;
+        };
+        HandoverOut: {
+            id?: number;
+            /** @description delivery | loan */
+            kind?: string;
+            site_id?: number;
+            resident_id?: number;
+            signed_by?: string;
+            signed_by_name?: string;
+            signer_name?: string;
+            /** @description base64 PNG; null once erased */
+            signature_png?: string | null;
+            signature_bytes?: number;
+            /** @description the handover text exactly as signed */
+            text?: string;
+            text_version?: string;
+            /** Format: date-time */
+            signed_at?: string;
+            staff_user_id?: number | null;
+            erased?: boolean;
+        };
         NoteIn: {
             /** @default  */
             note?: string;
@@ -3269,6 +4056,339 @@ export interface components {
             result: "approved" | "returned" | "rejected";
             /** @default  */
             opinion?: string;
+        };
+        LoanProduct: {
+            id?: number;
+            code?: string;
+            name?: string;
+            model?: string;
+            class_code?: string;
+            image_url?: string;
+            loan_days?: number;
+            maintenance_interval_days?: number;
+        };
+        LoanableOut: {
+            product?: components["schemas"]["LoanProduct"];
+            site_id?: number;
+            site_name?: string;
+            /** @description units that can be reserved now */
+            available?: number;
+            /** @description units in service (not scrapped or lost) */
+            total?: number;
+        };
+        LoanableList: {
+            items?: components["schemas"]["LoanableOut"][];
+        };
+        DeviceLoanIn: {
+            resident_id: number;
+            site_id: number;
+            product_id: number;
+            /** @enum {string} */
+            purpose: "trial" | "awaiting_subsidy" | "during_repair" | "short_term";
+        };
+        LoanResident: {
+            id?: number;
+            name?: string;
+        };
+        LoanItemBrief: {
+            id?: number;
+            serial_no?: string;
+            condition?: string;
+            status?: string;
+        };
+        DeviceLoanEventOut: {
+            /** Format: date-time */
+            at?: string;
+            status?: string;
+            action?: string;
+            by_user_id?: number | null;
+            item_id?: number | null;
+            note?: string;
+        };
+        DeviceLoanOut: {
+            id?: number;
+            /** @description reserved | on_loan | returned | cancelled | expired | lost */
+            status?: string;
+            product?: components["schemas"]["LoanProduct"];
+            site_id?: number;
+            site_name?: string;
+            resident?: components["schemas"]["LoanResident"];
+            purpose?: string;
+            item?: (Record<string, never> | null) | components["schemas"]["LoanItemBrief"];
+            /** Format: date-time */
+            hold_expires_at?: string | null;
+            /** @description reserved, but the held unit went to repair: the next freed unit is held for this loan */
+            waiting?: boolean;
+            /** Format: date */
+            due_on?: string | null;
+            overdue?: boolean;
+            renewals?: number;
+            renewals_left?: number;
+            by_staff?: boolean;
+            handover_id?: number | null;
+            /** Format: date-time */
+            checked_out_at?: string | null;
+            /** Format: date-time */
+            returned_at?: string | null;
+            return_condition?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            history?: components["schemas"]["DeviceLoanEventOut"][];
+        };
+        DeviceLoanPage: {
+            items?: components["schemas"]["DeviceLoanOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        DeviceItemIn: {
+            product_id: number;
+            serial_no: string;
+            /** @enum {string} */
+            condition: "new" | "good" | "worn";
+            /** @enum {string} */
+            source: "purchased" | "donated" | "returned";
+            /** @default  */
+            note?: string;
+            /**
+             * Format: date
+             * @description 入库日期 (default today): the maintenance clock starts here
+             */
+            acquired_on?: string;
+        };
+        DeviceItemEventOut: {
+            /** Format: date-time */
+            at?: string;
+            status?: string;
+            action?: string;
+            by_user_id?: number | null;
+            loan_id?: number | null;
+            note?: string;
+        };
+        DeviceItemOut: {
+            id?: number;
+            site_id?: number;
+            product?: components["schemas"]["LoanProduct"];
+            serial_no?: string;
+            condition?: string;
+            source?: string;
+            /** @description available | reserved | on_loan | inspection | repair | scrapped | lost */
+            status?: string;
+            note?: string;
+            /** Format: date */
+            acquired_on?: string;
+            /** Format: date */
+            last_maintained_on?: string | null;
+            /** Format: date */
+            maintenance_due_on?: string | null;
+            maintenance_due?: boolean;
+            /** @description the live loan holding the unit */
+            loan_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            history?: components["schemas"]["DeviceItemEventOut"][];
+        };
+        DeviceItemPage: {
+            items?: components["schemas"]["DeviceItemOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        DeviceItemPatch: {
+            serial_no?: string;
+            /** @enum {string} */
+            condition?: "new" | "good" | "worn" | "damaged";
+            note?: string;
+            /**
+             * @description available → repair | scrapped | lost; reserved → repair | lost (the hold moves to another unit or the person waits); repair → available | scrapped; inspection → lost
+             * @enum {string}
+             */
+            status?: "available" | "repair" | "scrapped" | "lost";
+        };
+        DeviceMaintenanceIn: {
+            /** Format: date-time */
+            done_at: string;
+            /** @default  */
+            note?: string;
+        };
+        DeviceInspectionIn: {
+            /** @enum {string} */
+            result: "available" | "repair" | "scrapped";
+            /** @default  */
+            note?: string;
+        };
+        LoanCheckoutIn: {
+            item_id: number;
+            /** Format: date */
+            due_on: string;
+            handover: components["schemas"]["HandoverIn"];
+        };
+        LoanReturnIn: {
+            /** @enum {string} */
+            condition: "new" | "good" | "worn" | "damaged";
+            /** @default  */
+            note?: string;
+        };
+        LoanLostIn: {
+            /** @default  */
+            note?: string;
+        };
+        Period: {
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+        };
+        ReportMetrics: {
+            /** @description 登记居民 */
+            residents_registered?: number | null;
+            /** @description 核验居民 */
+            residents_verified?: number | null;
+            /** @description 举办活动 */
+            activities_held?: number | null;
+            /** @description 取消活动 */
+            activities_cancelled?: number | null;
+            /** @description 报名人次 */
+            signups?: number | null;
+            /** @description 参加人数 */
+            participants?: number | null;
+            /** @description 参加人次 */
+            attendances?: number | null;
+            /** @description 到场率 */
+            attendance_rate?: number | null;
+            /** @description 缺席率 */
+            no_show_rate?: number | null;
+            /** @description 康复预约人次 */
+            appointments_booked?: number | null;
+            /** @description 康复服务人次 */
+            appointments_completed?: number | null;
+            /** @description 康复爽约人次 */
+            appointments_no_show?: number | null;
+            /** @description 康复服务人数 */
+            rehab_residents_served?: number | null;
+            /** @description 辅具申请（件） */
+            device_cases_opened?: number | null;
+            /** @description 辅具评估（件） */
+            device_cases_assessed?: number | null;
+            /** @description 辅具审批通过（件） */
+            device_cases_approved?: number | null;
+            /** @description 辅具适配发放（件） */
+            device_cases_delivered?: number | null;
+            /** @description 发放辅具（台/件） */
+            devices_delivered?: number | null;
+            /** @description 辅具服务人数 */
+            device_residents_served?: number | null;
+            /** @description 回访完成（次） */
+            followups_done?: number | null;
+            /** @description 回访逾期（次） */
+            followups_overdue?: number | null;
+            /** @description 回访满意度（1-4 平均） */
+            followup_satisfaction_avg?: number | null;
+            /** @description 辅具在用率 */
+            devices_in_use_rate?: number | null;
+            /** @description 辅具借出（次） */
+            loans_started?: number | null;
+            /** @description 辅具借用人数 */
+            loan_residents_served?: number | null;
+            /** @description 借用逾期（次） */
+            loans_overdue?: number | null;
+            /** @description 已付订单 */
+            orders_paid?: number | null;
+            /** @description 营业额（分） */
+            revenue_fen?: number | null;
+            /** @description 退款（分） */
+            refunds_fen?: number | null;
+            /** @description 服务志愿者人数 */
+            volunteers_active?: number | null;
+            /** @description 志愿服务时长（分钟） */
+            volunteer_minutes?: number | null;
+        };
+        ReportRow: {
+            /** @description 登记居民 */
+            residents_registered?: number | null;
+            /** @description 核验居民 */
+            residents_verified?: number | null;
+            /** @description 举办活动 */
+            activities_held?: number | null;
+            /** @description 取消活动 */
+            activities_cancelled?: number | null;
+            /** @description 报名人次 */
+            signups?: number | null;
+            /** @description 参加人数 */
+            participants?: number | null;
+            /** @description 参加人次 */
+            attendances?: number | null;
+            /** @description 到场率 */
+            attendance_rate?: number | null;
+            /** @description 缺席率 */
+            no_show_rate?: number | null;
+            /** @description 康复预约人次 */
+            appointments_booked?: number | null;
+            /** @description 康复服务人次 */
+            appointments_completed?: number | null;
+            /** @description 康复爽约人次 */
+            appointments_no_show?: number | null;
+            /** @description 康复服务人数 */
+            rehab_residents_served?: number | null;
+            /** @description 辅具申请（件） */
+            device_cases_opened?: number | null;
+            /** @description 辅具评估（件） */
+            device_cases_assessed?: number | null;
+            /** @description 辅具审批通过（件） */
+            device_cases_approved?: number | null;
+            /** @description 辅具适配发放（件） */
+            device_cases_delivered?: number | null;
+            /** @description 发放辅具（台/件） */
+            devices_delivered?: number | null;
+            /** @description 辅具服务人数 */
+            device_residents_served?: number | null;
+            /** @description 回访完成（次） */
+            followups_done?: number | null;
+            /** @description 回访逾期（次） */
+            followups_overdue?: number | null;
+            /** @description 回访满意度（1-4 平均） */
+            followup_satisfaction_avg?: number | null;
+            /** @description 辅具在用率 */
+            devices_in_use_rate?: number | null;
+            /** @description 辅具借出（次） */
+            loans_started?: number | null;
+            /** @description 辅具借用人数 */
+            loan_residents_served?: number | null;
+            /** @description 借用逾期（次） */
+            loans_overdue?: number | null;
+            /** @description 已付订单 */
+            orders_paid?: number | null;
+            /** @description 营业额（分） */
+            revenue_fen?: number | null;
+            /** @description 退款（分） */
+            refunds_fen?: number | null;
+            /** @description 服务志愿者人数 */
+            volunteers_active?: number | null;
+            /** @description 志愿服务时长（分钟） */
+            volunteer_minutes?: number | null;
+            /** @description 站点 id（整数）、社区名、类别代码、等级（整数）或 YYYY-MM；无站点的一行为 null */
+            key?: unknown;
+            label?: string;
+            /** @description 仅按月分组：本年 1 月 1 日至该月末的累计 */
+            year_to_date?: components["schemas"]["ReportMetrics"];
+        };
+        OverviewOut: {
+            period?: components["schemas"]["Period"];
+            group_by?: string;
+            rows?: components["schemas"]["ReportRow"][];
+            totals?: components["schemas"]["ReportMetrics"];
+        };
+        CertificateOut: {
+            number?: string;
+            volunteer_name_masked?: string;
+            minutes?: number;
+            /** Format: date */
+            from?: string;
+            /** Format: date */
+            to?: string;
+            /** Format: date-time */
+            issued_at?: string;
+            issuer?: string;
         };
     };
     responses: {
@@ -18030,6 +19150,1884 @@ export interface operations {
             };
         };
     };
+    makerOrders: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "open" | "shipped" | "received";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakerOrderPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    shipMakerOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakerOrderOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    receiveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceivedIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deliverDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addTrainingSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceFollowups: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "due" | "overdue" | "done";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceFollowupPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordDeviceFollowup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                followup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowupIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：already_recorded、invalid_transition、repair_open */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "already_recorded" | "invalid_transition" | "repair_open";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    requestDeviceRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepairIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、repair_open、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "repair_open" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceRepairs: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "requested" | "in_progress" | "done" | "replaced";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRepairPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateDeviceRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepairUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeviceHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handover_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     deviceWorklist: {
         parameters: {
             query?: {
@@ -19461,6 +22459,3399 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    loanableDevices: {
+        parameters: {
+            query?: {
+                site_id?: number;
+                class_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanableList"];
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reserveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceLoanIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：loan_limit、loan_overdue、none_available、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "loan_limit" | "loan_overdue" | "none_available" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求过于频繁。code：rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "rate_limited";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    myDeviceLoans: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "reserved" | "on_loan" | "returned" | "cancelled" | "expired" | "lost" | "overdue";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    renewDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、loan_overdue、renewal_limit、reserved_by_other */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "loan_overdue" | "renewal_limit" | "reserved_by_other";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceItems: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "available" | "reserved" | "on_loan" | "inspection" | "repair" | "scrapped" | "lost";
+                product_id?: number;
+                maintenance?: "due";
+            };
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceItemIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceItemPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordDeviceMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceMaintenanceIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    inspectDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceInspectionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    staffDeviceLoans: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "reserved" | "on_loan" | "returned" | "cancelled" | "expired" | "lost" | "overdue";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reserveDeviceForWalkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceLoanIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：loan_limit、loan_overdue、none_available、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "loan_limit" | "loan_overdue" | "none_available" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkoutDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanCheckoutIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、item_unavailable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "item_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    returnDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanReturnIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportDeviceLoanLost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanLostIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverview: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverviewXlsx: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Excel 文件：每个业务一张工作表 */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportOverviewCsv: {
+        parameters: {
+            query?: {
+                /** @description 起始日期（含），默认本年 1 月 1 日 */
+                from?: string;
+                /** @description 截止日期（含），默认今天 */
+                to?: string;
+                site_id?: number;
+                community?: string;
+                group_by?: "month" | "site" | "community" | "category" | "level";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV 文件（UTF-8，带 BOM） */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    volunteerCertificate: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 志愿服务证明（PDF） */
+            200: {
+                headers: {
+                    /** @description attachment; filename*=UTF-8''…（中文文件名） */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：volunteer_not_approved */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "volunteer_not_approved";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：no_volunteer_hours */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "no_volunteer_hours";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */

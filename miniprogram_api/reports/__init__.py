@@ -1,0 +1,3 @@
+from . import routes
+
+blueprints = (routes.blp,)
