@@ -72,7 +72,9 @@
       var slot = null;
       var probe = key;
       while (probe && !slot) {
-        slot = scope.querySelector('[data-error-for="' + probe + '"]');
+        // the visible one: a page may hold several versions of a form, only one shown
+        slot = Array.prototype.filter.call(scope.querySelectorAll('[data-error-for="' + probe + '"]'),
+                                           function (node) { return !node.parentElement.closest('[hidden]'); })[0] || null;
         probe = probe.indexOf('.') >= 0 ? probe.slice(0, probe.lastIndexOf('.')) : '';
       }
       if (!slot) {
@@ -240,6 +242,7 @@
   };
 
   flashFromLastPage();
+  S.setOnline(true);  // the page was just built by the server (the console does not poll)
   window.Console = {builders: builders, handlers: handlers, showError: showError, clearErrors: clearErrors,
                     showToast: showToast, reloadWith: reloadWith, formBody: formBody};
 })();
