@@ -2,7 +2,8 @@
 
 By default a POST/PUT/PATCH body is JSON (`application/json`), at most `MAX_CONTENT_LENGTH`
 (64 KiB), an object, nested at most `MAX_JSON_DEPTH` levels. A route that takes something else
-says so: `@upload(max_bytes)` for a multipart upload (a spreadsheet, a signature image), or
+says so: `@upload(max_bytes)` for a multipart upload (a spreadsheet), `@json_body(max_bytes)` for
+JSON past the default limit (a signed handover's base64 PNG), or
 `@raw_body(max_bytes)` for a body the route verifies itself (WeChat Pay's signed notifies).
 """
 import orjson
@@ -18,6 +19,15 @@ def upload(max_bytes: int):
     """The route takes `multipart/form-data` of at most `max_bytes` (its files in `request.files`)."""
     def mark(fn):
         fn.body_kind = ("multipart", max_bytes)
+        return fn
+    return mark
+
+
+def json_body(max_bytes: int):
+    """The route takes JSON as every route does, but up to `max_bytes` (a signed handover carries a
+    base64 PNG of up to 200 KB: the delivery and loan checkout routes take 512 KiB)."""
+    def mark(fn):
+        fn.body_kind = ("json", max_bytes)
         return fn
     return mark
 
