@@ -16,9 +16,13 @@ from flask import render_template, request
 from backend import localtime
 from backend.activities import catalogue as activity_catalogue
 from backend.activities import roster as activity_roster
+from backend.db import utcnow
 from backend.devices import cases as device_cases
 from backend.devices import catalogue as device_catalogue
+from backend.devices import followups as device_followups
 from backend.devices import forms as device_forms
+from backend.devices.fitting import followup_days
+from backend.devices.handovers import SIGNER_NAMES, SIGNERS, handover_text
 from backend.devices.transitions import STATUS_NAMES
 from backend.errors import Forbidden, NotFound
 from backend.identity import staff_roles
@@ -54,9 +58,11 @@ CLASS_DOMAINS = {"04": "daily_living", "05": "communication", "06": "lower_limb"
 ACTIONS = {"submitted": "提交申请", "filed": "代办申请", "accepted": "受理", "assessed": "评估", "confirmed": "确认产品",
            "returned": "退回补正", "resubmitted": "重新提交", "rejected": "不通过", "withdrawn": "撤回",
            "reopened": "重新评估", "assessment_voided": "评估作废"}
+FOLLOWUP_OUTCOMES = {"continue": "继续使用", "adjust": "需要调整", "repair": "需要维修", "reassess": "重新评估",
+                     "close": "结案"}
 OUTCOMES = (("suitable", "适合适配"), ("not_eligible", "不符合条件"), ("not_available", "暂无合适辅具"))
 # What the console does not do yet (they come with the delivery, loans and reports work).
-GAPS = ("适配交付（签字板）", "使用训练", "回访", "借用与归还", "统计报表")
+GAPS = ("借用与归还", "统计报表")
 
 
 # ---------------------------------------------------------------- scope
@@ -199,11 +205,37 @@ def console_case(case_id):
             action = event["action"] or ""
             event["action_name"] = ("审批通过" if action.startswith("approved:") else ACTIONS.get(action, action))
             event["status_name"] = STATUS_NAMES.get(event["status"], event["status"])
+        now = localtime.at(utcnow(), site["id"])
+        product = (case["chosen"] or {}).get("product") or {}
+        serials = (case["supply"] or {}).get("serial_nos") or []
+        pending = next((f for f in case["followups"] if f["status"] == "pending"), None)
         return render_template("screens/console/case.html", case=case, forms=forms, products=products,
+                               staff_here=user.is_admin or site["id"] in staff_roles(user),
+                               offset=now.isoformat()[-6:], now_local=now.strftime("%Y-%m-%dT%H:%M"),
+                               signers=[(k, SIGNER_NAMES[k]) for k in SIGNERS], pending_followup=pending,
+                               followup_outcomes=FOLLOWUP_OUTCOMES,
+                               handover_text=handover_text("delivery", site=site["name"], product=product.get("name"),
+                                                           model=product.get("model"),
+                                                           serial_no=serials[0] if serials else None,
+                                                           followups="、".join(f"{d} 天" for d in followup_days())),
                                form_domains=FORM_DOMAINS, default_domain=CLASS_DOMAINS.get(case["class_code"][:2]),
                                outcomes=OUTCOMES, may_act=bool(step) and _may_take(user, site["id"], step["by"]),
                                **_frame(user, "cases", site, sites))
     return _console("cases", render)
+
+
+@bp.get("/console/followups")
+def console_followups():
+    def render(user):
+        sites = _sites(user)
+        status = request.args.get("status") if request.args.get("status") in ("due", "overdue") else None
+        site = _pick(sites) if request.args.get("site_id") else None
+        listed = device_followups.listing(user, site_id=site["id"] if site else None, status=status, page=1,
+                                          page_size=100)
+        names = {s["id"]: s["name"] for s in sites}
+        return render_template("screens/console/followups.html", followups=listed["items"], total=listed["total"],
+                               status=status, site_names=names, **_frame(user, "followups", site, sites))
+    return _console("followups", render)
 
 
 def _may_take(user, site_id: int, by: str) -> bool:

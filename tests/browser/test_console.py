@@ -296,3 +296,106 @@ def test_staff_of_one_site_never_see_another_sites_people(console, page, axe, pa
         page.goto(console_url(d, path))
         assert "吴东区" not in page.content(), path
     assert page_errors == []
+
+
+def approved_case(d, family: Mini, resident: dict) -> dict:
+    """A wheelchair case taken through the mini-program's API up to `supplying` (the console's part
+    of these steps is tested above)."""
+    staff, admin = Mini(d.url, "device-staff"), Mini(d.url, "admin")
+    case = family("POST", "/me/device-cases", {"resident_id": resident["id"], "site_id": d.sites["device_center"]["id"],
+                                               "class_code": "12", "need": "出门需要轮椅", "subsidy_groups": ["severe"]},
+                  expect=201)
+    staff("POST", f"/staff/device-cases/{case['id']}/accept", {"note": ""})
+    form = staff("GET", "/staff/device-assessment-forms?domain=mobility")["items"][0]
+    answers = {q["key"]: {"single": lambda q=q: q["choices"][0], "multi": lambda q=q: q["choices"][:1],
+                          "bool": lambda q=q: True, "number": lambda q=q: q.get("min", 0),
+                          "text": lambda q=q: "见记录"}[q["type"]]() for q in form["questions"] if q["required"]}
+    products = requests.get(f"{d.url}/api/v1/devices/products?class_code=12", timeout=10).json()["items"]
+    product = next(p for p in products if p["training_sessions"] >= 1)
+    staff("POST", f"/staff/device-cases/{case['id']}/assessments",
+          {"form_id": form["id"], "answers": answers, "outcome": "suitable",
+           "recommendations": [{"class_code": "12", "product_ids": [product["id"]], "main": True}]}, expect=201)
+    family("POST", f"/device-cases/{case['id']}/confirm", {"product_id": product["id"]})
+    staff("POST", f"/staff/device-cases/{case['id']}/approvals", {"step": "review", "result": "approved"})
+    admin("POST", f"/staff/device-cases/{case['id']}/approvals", {"step": "approve", "result": "approved"})
+    return case
+
+
+def drawn_pixels(page, selector: str) -> int:
+    return page.evaluate("""(selector) => {
+        const c = document.querySelector(selector);
+        const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) n += 1; }
+        return n;
+    }""", selector)
+
+
+def sign(page, selector: str) -> None:
+    """Draw a signature with the pointer, in three strokes, as a finger would."""
+    box = page.locator(selector).bounding_box()
+    for stroke in ((0.1, 0.6, 0.3, 0.3), (0.3, 0.3, 0.5, 0.7), (0.55, 0.5, 0.9, 0.45)):
+        x0, y0, x1, y1 = stroke
+        page.mouse.move(box["x"] + box["width"] * x0, box["y"] + box["height"] * y0)
+        page.mouse.down()
+        for step in range(1, 13):
+            t = step / 12
+            page.mouse.move(box["x"] + box["width"] * (x0 + (x1 - x0) * t),
+                            box["y"] + box["height"] * (y0 + (y1 - y0) * t + 0.1 * (t - t * t)))
+        page.mouse.up()
+
+
+def test_delivery_signed_on_the_canvas_then_training(console, page, axe, screenshot, page_errors):
+    import base64
+    import io
+
+    from PIL import Image
+
+    d = console
+    staff, family = Mini(d.url, "device-staff"), Mini(d.url, f"family-{uuid.uuid4().hex[:6]}")
+    resident = register(family, "冯阿姨", ["wheelchair"])
+    case = approved_case(d, family, resident)
+    page.set_viewport_size(DESK)
+    sign_in_by_scanning(page, console_url(d, f"/console/cases/{case['id']}"), staff, "screen-console")
+    page.wait_for_selector("#received-form")
+    no_violations(axe, "case: supplying")
+    page.check('#received-form input[name="from_stock"]')
+    page.fill("#received-serial", "SN-20261202-01")
+    page.click("#received-form button[type=submit]")
+    page.wait_for_selector("#delivery-form")
+    assert page.locator("#serial_no").input_value() == "SN-20261202-01"
+    assert "SN-20261202-01" in page.locator("#handover-text").inner_text()
+    no_violations(axe, "case: delivery")
+
+    # Without a signature the API refuses, and says so under the pad.
+    page.click("#delivery-form button[type=submit]")
+    page.wait_for_selector('[data-error-for="handover.signature_png"]:not([hidden])')
+    assert drawn_pixels(page, "#signature") == 0
+    sign(page, "#signature")
+    assert drawn_pixels(page, "#signature") > 200
+    assert page.locator("[data-signature-pad]").get_attribute("data-signed") == "true"
+    page.check('#delivery-form input[value="guardian"]')
+    page.fill("#signer_name", "冯阿姨的女儿")
+    screenshot("console-delivery-signed")
+    page.click("#delivery-form button[type=submit]")
+    page.wait_for_selector('#case-status[data-status="training"]')
+    assert "监护人签收（冯阿姨的女儿）" in page.locator("#delivery-facts").inner_text()
+
+    delivered = family("GET", f"/device-cases/{case['id']}")
+    handover = family("GET", f"/device-handovers/{delivered['delivery']['handover']['id']}")
+    assert handover["signer_name"] == "冯阿姨的女儿" and handover["signed_by"] == "guardian"
+    image = Image.open(io.BytesIO(base64.b64decode(handover["signature_png"])))
+    assert image.format == "PNG"
+    alpha = image.convert("RGBA").getchannel("A")
+    assert sum(1 for v in alpha.getdata() if v > 0) > 200  # what was drawn is what was kept
+    assert len(delivered["followups"]) == 3
+
+    no_violations(axe, "case: training")
+    page.fill("#training-content", "室内推行与转移")
+    page.fill("#training-minutes", "0")
+    page.click("#training-form button[type=submit]")
+    page.wait_for_selector('[data-error-for="minutes"]:not([hidden])')
+    page.fill("#training-minutes", "40")
+    page.click("#training-form button[type=submit]")
+    page.wait_for_selector("text=已完成 1 /")
+    assert page_errors == []

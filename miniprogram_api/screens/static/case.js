@@ -5,6 +5,38 @@
   'use strict';
 
   var C = window.Console;
+
+  /* A datetime-local value ("2026-12-02T09:30") as the API wants it: with the site's offset. */
+  function withOffset(form, value) {
+    return value ? (value.length === 16 ? value + ':00' : value) + form.dataset.offset : null;
+  }
+
+  /* Delivery: the fitting and the signed handover, the signature drawn on the pad (base64 PNG). */
+  C.builders.delivery = function (form) {
+    var pad = window.SignaturePad.pads[0];
+    var checked = form.querySelector('input[name="signed_by"]:checked');
+    return {
+      serial_no: form.querySelector('[name="serial_no"]').value,
+      fitted_at: withOffset(form, form.querySelector('[name="fitted_at"]').value),
+      notes: form.querySelector('[name="notes"]').value,
+      handover: {signed_by: checked ? checked.value : null,
+                 signer_name: form.querySelector('[name="signer_name"]').value,
+                 signature_png: pad.png()}
+    };
+  };
+
+  C.builders.training = function (form) {
+    var body = C.formBody(form);
+    body.at = withOffset(form, body.at);
+    return body;
+  };
+
+  C.builders.followup = function (form) {
+    var body = C.formBody(form);
+    body.in_use = body.in_use === 'true';
+    return body;
+  };
+
   var picker = document.getElementById('form-domain');
   if (!picker) {
     return;
