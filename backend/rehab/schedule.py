@@ -77,6 +77,25 @@ def set_schedule(user: User, service_id: int, data: dict) -> dict:
     return {"service_id": service.id, **service.schedule, **result}
 
 
+class _Preview(Exception):
+    """Carries a preview's answer out of its unit, which then rolls back."""
+
+    def __init__(self, answer: dict):
+        super().__init__("preview")
+        self.answer = answer
+
+
+def preview_schedule(user: User, service_id: int, data: dict) -> dict:
+    """What `set_schedule` would answer (slots created and removed, conflicts), with nothing saved:
+    the same use case, run in a unit that is rolled back (the console shows the conflicts before
+    staff save). The site lock is held for the length of the dry run, as for a save."""
+    try:
+        with transaction():
+            raise _Preview(set_schedule(user, service_id, data))
+    except _Preview as preview:
+        return preview.answer
+
+
 def get_schedule(user: User, service_id: int) -> dict:
     service = get_service(service_id, public=False)
     require_staff(user, service.site_id)

@@ -1,7 +1,7 @@
 """Staff of a disability home: manage activities, roster, check-in, attendance, volunteer credits."""
 from backend.activities import attendance, catalogue, manage, roster
 
-from ..auth import current_user
+from ..auth import BEARER_OR_SCREEN, current_user
 from ..idempotency import idempotent
 from . import schemas as s
 from .routes import blp
@@ -72,6 +72,7 @@ def activity_roster(activity_id):
 
 
 @blp.post("/staff/checkins")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.CheckinIn)
 @blp.response(200, s.StaffSignupOut)
@@ -81,6 +82,7 @@ def check_in(args):
 
 
 @blp.post("/staff/signups/<int:signup_id>/attendance")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.SignupAttendanceIn)
 @blp.response(200, s.StaffSignupOut)

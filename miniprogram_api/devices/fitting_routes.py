@@ -2,7 +2,7 @@
 with the signed handover, training sessions, follow-ups, repairs."""
 from backend.devices import fitting, followups, repairs, supply
 
-from ..auth import current_user
+from ..auth import BEARER_OR_SCREEN, current_user
 from ..body import json_body
 from ..idempotency import idempotent
 from . import fitting_schemas as fs
@@ -30,6 +30,7 @@ def ship_maker_order(args, order_id):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/received")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(fs.ReceivedIn)
 @blp.response(200, s.CaseOut)
@@ -39,6 +40,7 @@ def receive_device(args, case_id):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/delivery")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @json_body(HANDOVER_BODY_MAX_BYTES)
 @blp.arguments(fs.DeliveryIn)
@@ -52,6 +54,7 @@ def deliver_device(args, case_id):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/training-sessions")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(fs.TrainingIn)
 @blp.response(200, s.CaseOut)
@@ -71,6 +74,7 @@ def list_device_followups(args):
 
 
 @blp.post("/staff/device-followups/<int:followup_id>")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(fs.FollowupIn)
 @blp.response(200, fs.FollowupOut)

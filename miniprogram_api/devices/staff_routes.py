@@ -2,7 +2,7 @@
 returning, assessing, approving."""
 from backend.devices import approvals, assessments, cases, forms
 
-from ..auth import current_user
+from ..auth import BEARER_OR_SCREEN, current_user
 from ..idempotency import idempotent
 from . import schemas as s
 from .routes import blp
@@ -30,6 +30,7 @@ def device_worklist(args):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/accept")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.NoteIn)
 @blp.response(200, s.CaseOut)
@@ -39,6 +40,7 @@ def accept_device_case(args, case_id):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/return")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.ReasonIn)
 @blp.response(200, s.CaseOut)
@@ -57,6 +59,7 @@ def assessment_forms(args):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/assessments")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @idempotent
 @blp.arguments(s.AssessmentIn)
@@ -76,6 +79,7 @@ def void_assessment(args, case_id, assessment_id):
 
 
 @blp.post("/staff/device-cases/<int:case_id>/approvals")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.ApprovalIn)
 @blp.response(200, s.CaseOut)

@@ -1,7 +1,7 @@
 """Rehab routes for station staff and managers."""
 from backend.rehab import catalogue, schedule, staff
 
-from ..auth import current_user
+from ..auth import BEARER_OR_SCREEN, current_user
 from ..idempotency import idempotent
 from . import schemas as s
 from .routes import blp
@@ -28,6 +28,7 @@ def update_service(args, service_id):
 
 
 @blp.put("/staff/rehab/services/<int:service_id>/schedule")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.ScheduleIn)
 @blp.response(200, s.ScheduleOut)
@@ -36,6 +37,19 @@ def put_schedule(args, service_id):
 
     Replaces the weekly plan; future free slots follow it, booked ones stay and come back as `conflicts`."""
     return schedule.set_schedule(current_user(), service_id, args)
+
+
+@blp.post("/staff/rehab/services/<int:service_id>/schedule/preview")
+@blp.doc(security=BEARER_OR_SCREEN)
+@blp.login_required
+@blp.arguments(s.ScheduleIn)
+@blp.response(200, s.ScheduleOut)
+def preview_schedule(args, service_id):
+    """预览每周排班（不保存）
+
+    The answer `PUT .../schedule` would give for this plan (`created`, `removed`, `conflicts`),
+    with nothing saved: staff see the conflicts before they save."""
+    return schedule.preview_schedule(current_user(), service_id, args)
 
 
 @blp.get("/staff/rehab/services/<int:service_id>/schedule")
@@ -65,6 +79,7 @@ def list_therapists(site_id):
 
 
 @blp.post("/staff/sites/<int:site_id>/closures")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @idempotent
 @blp.arguments(s.ClosureIn)
@@ -86,6 +101,7 @@ def day_roster(args, site_id):
 
 
 @blp.post("/staff/appointments/<int:appointment_id>/status")
+@blp.doc(security=BEARER_OR_SCREEN)
 @blp.login_required
 @blp.arguments(s.AppointmentStatusIn)
 @blp.response(200, s.AppointmentOut)

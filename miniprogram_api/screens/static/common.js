@@ -30,6 +30,7 @@
     this.status = status;
     this.code = body && body.error ? body.error.code : 'network';
     this.message = body && body.error ? body.error.message : '网络中断，请稍后再试';
+    this.fields = body && body.error && body.error.fields ? body.error.fields : {};  // 422: field → messages
   }
 
   /* A write (or a read) to the API as this screen. Rejects with an ApiError. */

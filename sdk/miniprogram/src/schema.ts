@@ -1101,6 +1101,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/staff/rehab/services/{service_id}/schedule/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 预览每周排班（不保存）
+         * @description The answer `PUT .../schedule` would give for this plan (`created`, `removed`, `conflicts`),
+         *     with nothing saved: staff see the conflicts before they save.
+         */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/sites/{site_id}/therapists": {
         parameters: {
             query?: never;
@@ -11115,7 +11138,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11124,7 +11147,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -11321,7 +11344,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11330,7 +11353,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -13176,7 +13199,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13185,7 +13208,193 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：csrf_failed、forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -13690,7 +13899,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13699,7 +13908,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -14020,7 +14229,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14029,7 +14238,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -19524,7 +19733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19533,7 +19742,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -19730,7 +19939,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19739,7 +19948,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -19936,7 +20145,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19945,7 +20154,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -20267,7 +20476,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20276,7 +20485,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -21422,7 +21631,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21431,7 +21640,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -21628,7 +21837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21637,7 +21846,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -21956,7 +22165,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21965,7 +22174,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
@@ -22369,7 +22578,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description 没有权限。code：forbidden */
+            /** @description 没有权限。code：csrf_failed、forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22378,7 +22587,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "csrf_failed" | "forbidden";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
