@@ -4,7 +4,7 @@ Reviewed by hand: three nullable columns, so existing rows (reads and changes of
 stay as they are; the append-only trigger of 0001 covers the new columns as it covers the table.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 00:45:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

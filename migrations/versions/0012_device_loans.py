@@ -6,7 +6,7 @@ always has its unit and due date. Revises 0009 (not 0008): `device_loans.handove
 `device_handovers`, created there.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 00:34:04.112807
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
