@@ -21,7 +21,7 @@ def test_demo_story_is_consistent(app, db_session, login):
 
     [order] = family.get("/me/orders").get_json()["items"]
     assert order["number"] == "A001" and order["status"] == "ready"
-    inbox = family.get("/me/notifications").get_json()["items"]
+    inbox = family.get("/me/notifications?page_size=100").get_json()["items"]  # the device demos add many
     ready = [n for n in inbox if n["kind"] == "order_ready"]
     assert len(ready) == 1 and ready[0]["body"] == "您的 A001 已做好"
     row = db.session.scalar(select(Order).where(Order.number == "A001"))
@@ -31,10 +31,11 @@ def test_demo_story_is_consistent(app, db_session, login):
     kinds = {n["kind"] for n in inbox}
     assert {"signup_confirmed", "appointment_booked", "order_ready"} <= kinds
 
-    [resident] = family.get("/me/residents").get_json()["items"]
+    # 王大爷 is the family's own story; the device demos add the people of their later stages.
+    [resident] = [r for r in family.get("/me/residents").get_json()["items"] if r["name"] == "王大爷"]
     assert resident["verification"] == "verified" and resident["phone_masked"].startswith("138****")
     appointments = family.get("/me/appointments").get_json()["items"]
-    assert [a["resident"]["id"] for a in appointments] == [resident["id"]]
+    assert resident["id"] in [a["resident"]["id"] for a in appointments]
 
     volunteer = login("volunteer")
     assert [n["kind"] for n in volunteer.get("/me/notifications").get_json()["items"]] == \

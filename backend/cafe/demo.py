@@ -5,7 +5,7 @@ from sqlalchemy import select
 from ..extensions import db
 from .board import set_status
 from .models import MenuCategory, MenuItem, Order
-from .orders import _create_order, locked_order
+from .orders import _create_order, _trade_no, locked_order
 from .payments import record_payment
 
 
@@ -46,7 +46,7 @@ def seed(ctx: dict) -> None:
 def _paid_order(user, cafe, items: list[dict]) -> int:
     """An order made by the order use case's own step (priced, stock held, today's pickup number),
     paid by a demo transaction in place of WeChat Pay's notify (the seed makes no network call)."""
-    order_id, prepay = _create_order(user, cafe.id, {"items": items, "fulfilment": "pickup"})
+    order_id, prepay = _create_order(user, cafe.id, {"items": items, "fulfilment": "pickup"}, _trade_no(user, None))
     order = locked_order(Order.id == order_id)
     record_payment(order, {"transaction_id": "DEMO" + prepay["out_trade_no"], "trade_state": "SUCCESS",
                            "appid": current_app.config["WECHAT_APPID"], "mchid": current_app.config["WECHATPAY_MCHID"],
