@@ -8,10 +8,10 @@ Public: the models, and the signed handover (`create_handover`, `check_handover`
 """
 from ..domains import Domain, Privacy
 from . import demo, handlers, jobs, makers, privacy
-from .handovers import Handover, check_handover, create_handover, handover_text, handover_view
 from .case_models import Approval, Assessment, CaseEvent, DeviceCase, SupplyOrder
-from .fitting_models import Delivery, FollowUp, Repair, TrainingSession
 from .cli import devices_cli
+from .fitting_models import Delivery, FollowUp, Repair, TrainingSession
+from .handovers import Handover, check_handover, create_handover, handover_text, handover_view
 from .models import ApprovalStep, AssessmentForm, DeviceClass, Maker, MakerStaff, Product, SubsidyGroup
 from .notices import KINDS
 
@@ -33,5 +33,6 @@ domain = Domain(
 )
 
 __all__ = ["Approval", "ApprovalStep", "Assessment", "AssessmentForm", "CaseEvent", "Delivery", "DeviceCase",
-           "DeviceClass", "FollowUp", "Handover", "Repair", "TrainingSession", "Maker", "MakerStaff", "Product", "SubsidyGroup", "SupplyOrder", "check_handover", "create_handover", "domain",
-           "handover_text", "handover_view"]
+           "DeviceClass", "FollowUp", "Handover", "Maker", "MakerStaff", "Product", "Repair", "SubsidyGroup",
+           "SupplyOrder", "TrainingSession", "check_handover", "create_handover", "domain", "handover_text",
+           "handover_view"]
