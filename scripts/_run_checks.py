@@ -1,7 +1,8 @@
 """Checks run.sh makes before it starts anything, and what its banner shows.
 
     python scripts/_run_checks.py mask URL          the URL with its password hidden (for the banner)
-    python scripts/_run_checks.py port NAME PORT    exit 0 when 127.0.0.1:PORT is free, else say who holds it
+    python scripts/_run_checks.py port NAME PORT OTHER   exit 0 when 127.0.0.1:PORT is free, else say who
+                                                         holds it and suggest free ports (OTHER: the other one)
     python scripts/_run_checks.py cafe BASE         one line on whether the demo café takes orders now
 
 Plain standard library: it runs before anything else is started.
@@ -41,16 +42,28 @@ def our_backend(port: int) -> bool:
         return False
 
 
-def check_port(name: str, port: int) -> int:
+def free_ports(after: int, count: int = 2) -> list[int]:
+    """The first `count` free ports above `after` (a suggestion: they may be taken by the time they are used)."""
+    found, port = [], after
+    while len(found) < count and port < 65535:
+        port += 1
+        if port_free(port):
+            found.append(port)
+    return found
+
+
+def check_port(name: str, port: int, other: int) -> int:
+    """Exit status 0 when 127.0.0.1:`port` is free; else say what holds it and which ports are free."""
     if port_free(port):
         return 0
+    web, fake = free_ports(max(port, other))
     if name == "PORT" and our_backend(port):
         print(f"The backend is already running on http://127.0.0.1:{port} (another scripts/run.sh?).\n"
               f"Use that one, stop it (Ctrl-C in its terminal), or start a second one on other ports:\n"
-              f"  PORT={port + 1} FAKE_PORT=<free port> scripts/run.sh", file=sys.stderr)
+              f"  PORT={web} FAKE_PORT={fake} scripts/run.sh", file=sys.stderr)
     else:
         print(f"Port {port} ({name}) on 127.0.0.1 is in use by another program: nothing was started.\n"
-              f"Free it, or choose another port, e.g.  {name}={port + 1} scripts/run.sh", file=sys.stderr)
+              f"Free it, or choose other ports, e.g.  PORT={web} FAKE_PORT={fake} scripts/run.sh", file=sys.stderr)
     return 1
 
 
@@ -70,8 +83,8 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["mask"] and len(argv) == 2:
         print(mask(argv[1]))
         return 0
-    if argv[:1] == ["port"] and len(argv) == 3:
-        return check_port(argv[1], int(argv[2]))
+    if argv[:1] == ["port"] and len(argv) == 4:
+        return check_port(argv[1], int(argv[2]), int(argv[3]))
     if argv[:1] == ["cafe"] and len(argv) == 2:
         print(cafe_line(argv[1]))
         return 0

@@ -13,7 +13,7 @@ export WECHATPAY_NOTIFY_URL="${WECHATPAY_NOTIFY_URL:-http://127.0.0.1:$PORT/api/
 mkdir -p instance
 
 # A second run while one runs, or a port another program holds: say so before starting anything.
-for check in "PORT $PORT" "FAKE_PORT $FAKE_PORT"; do
+for check in "PORT $PORT $FAKE_PORT" "FAKE_PORT $FAKE_PORT $PORT"; do
   # shellcheck disable=SC2086
   python scripts/_run_checks.py port $check || exit 1
 done

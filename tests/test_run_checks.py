@@ -63,6 +63,9 @@ def test_a_running_instance_is_detected_and_nothing_starts():
         server.server_close()
     assert done.returncode == 1
     assert f"The backend is already running on http://127.0.0.1:{port}" in done.stderr
+    suggested = done.stderr.split("PORT=", 1)[1].split()
+    web, fake = int(suggested[0]), int(suggested[1].removeprefix("FAKE_PORT="))
+    assert web != fake and port not in (web, fake)
     assert "migrating" not in done.stdout and "starting" not in done.stdout
 
 

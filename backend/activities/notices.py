@@ -58,18 +58,20 @@ def template_data(activity: Activity, signup: Signup | None = None, **extra) -> 
 
 
 def _body(kind: str, data: dict) -> str:
-    who = f"{data['resident_name']}报名的" if data.get("resident_name") else "您报名的"
+    name = data.get("resident_name") or "您"
+    title = f"“{data['activity_title']}”"
     where = f"{data['site_name']} {data['location']}".strip()
     when = data["starts_at_text"]
     if kind == "activity_cancelled":
-        return f"{who}“{data['activity_title']}”（{when}）已取消：{data.get('reason', '')}"
+        reason = data.get("reason") or ""
+        return f"{name}报名的{title}（{when}）已取消" + (f"：{reason}" if reason else "")
     if kind == "activity_changed":
-        return f"{who}“{data['activity_title']}”时间或地点有变：{when} 在 {where}"
+        return f"{name}报名的{title}时间或地点有变：{when} 在 {where}"
     if kind == "activity_reminder":
-        return f"{who}“{data['activity_title']}”将于 {when} 在 {where} 开始"
+        return f"{name}报名的{title}将于 {when} 在 {where} 开始"
     if kind == "signup_promoted":
-        return f"{who}“{data['activity_title']}”已由候补转为报名成功，{when} 在 {where}"
-    return f"{who}“{data['activity_title']}”报名成功，{when} 在 {where}"
+        return f"{name}报名的{title}已由候补转为正式报名，{when} 在 {where}"
+    return f"{name}已成功报名{title}，{when} 在 {where}"
 
 
 def notify_signup(signup: Signup, activity: Activity, kind: str, **extra) -> int:

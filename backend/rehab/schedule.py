@@ -109,7 +109,7 @@ def _validate_plan(service: RehabService, data: dict) -> None:
     if data["slot_min"] < service.duration_min:
         fields["slot_min"] = [f"不能短于服务时长 {service.duration_min} 分钟"]
     if data.get("valid_to") and data["valid_to"] < data["valid_from"]:
-        fields["valid_to"] = ["须不早于 valid_from"]
+        fields["valid_to"] = ["结束日期不能早于生效日期（valid_from）"]
     therapist_ids = {e["therapist_id"] for e in data["weekly"]}
     known = set(db.session.scalars(select(Therapist.id).where(
         Therapist.id.in_(therapist_ids), Therapist.site_id == service.site_id, Therapist.active.is_(True))))
@@ -119,7 +119,7 @@ def _validate_plan(service: RehabService, data: dict) -> None:
         if entry["start"] == entry["end"]:
             fields[f"weekly.{i}.end"] = ["结束时间不能等于开始时间"]
         elif entry_range(entry)[1] - entry_range(entry)[0] < data["slot_min"]:
-            fields[f"weekly.{i}.end"] = ["时间段短于一个时段"]
+            fields[f"weekly.{i}.end"] = [f"时间段不足一个时段（{data['slot_min']} 分钟）"]
     if fields:
         raise Invalid(fields=fields)
 

@@ -54,7 +54,8 @@ def close_day(user: User, site_id: int, day: date, reason: str) -> dict:
     cancelled = 0
     for a in due:
         if cancel_appointment(a, user.id, reason or "闭站", now):
-            notify_residents_users(a, "appointment_cancelled", "康复预约已取消", extra=f"闭站：{reason}"[:40])
+            notify_residents_users(a, "appointment_cancelled", "康复预约已取消",
+                                   extra=(f"闭站：{reason}" if reason else "闭站")[:40])
             cancelled += 1
     return {"id": closure.id, "site_id": site_id, "date": day, "reason": closure.reason,
             "cancelled_appointments": cancelled}
