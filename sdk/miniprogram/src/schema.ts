@@ -1750,6 +1750,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/device-handovers/{handover_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handover_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * 辅具交接签收单（签名、交接文本及其版本）
+         * @description The resident's linked users; staff of the site and admins (each such read is audited).
+         */
+        get: operations["getDeviceHandover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/staff/device-cases": {
         parameters: {
             query?: never;
@@ -1875,6 +1897,267 @@ export interface paths {
         put?: never;
         /** 审批当前步骤（通过、退回、不通过） */
         post: operations["decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/loanable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可借辅具（按中心与产品，现在可预留的台数） */
+        get: operations["loanableDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 预留借用一台辅具（本人或家属；保留 DEVICE_HOLD_DAYS 天） */
+        post: operations["reserveDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的辅具借用 */
+        get: operations["myDeviceLoans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        /** 辅具借用详情（含历史） */
+        get: operations["getDeviceLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 续借（延长一个借用期） */
+        post: operations["renewDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-loans/{loan_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消预留 */
+        post: operations["cancelDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/sites/{site_id}/device-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        /** 中心的借用设备（maintenance=due：到期待保养的） */
+        get: operations["listDeviceItems"];
+        put?: never;
+        /** 登记一台借用设备（序列号、状况、来源） */
+        post: operations["addDeviceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        /** 借用设备详情（含状态历史） */
+        get: operations["getDeviceItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改设备信息或状态（送修、修好、报废、丢失） */
+        patch: operations["updateDeviceItem"];
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录一次保养（保养周期从此重新计算） */
+        post: operations["recordDeviceMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-items/{item_id}/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 归还设备清洁检查（可借、送修或报废） */
+        post: operations["inspectDeviceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 中心的借用清单（status=overdue：逾期未还的） */
+        get: operations["staffDeviceLoans"];
+        put?: never;
+        /** 为到场居民预留借用（代借，记入审计） */
+        post: operations["reserveDeviceForWalkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 借出交接（签名确认，约定归还日期） */
+        post: operations["checkoutDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 归还（设备进入清洁检查） */
+        post: operations["returnDeviceLoan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-loans/{loan_id}/lost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记借用设备丢失 */
+        post: operations["reportDeviceLoanLost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3188,6 +3471,26 @@ export interface components {
             title?: string;
             questions?: components["schemas"]["Question"][];
         };
+        HandoverOut: {
+            id?: number;
+            /** @description delivery | loan */
+            kind?: string;
+            site_id?: number;
+            resident_id?: number;
+            signed_by?: string;
+            signed_by_name?: string;
+            signer_name?: string;
+            /** @description base64 PNG; null once erased */
+            signature_png?: string | null;
+            signature_bytes?: number;
+            /** @description the handover text exactly as signed */
+            text?: string;
+            text_version?: string;
+            /** Format: date-time */
+            signed_at?: string;
+            staff_user_id?: number | null;
+            erased?: boolean;
+        };
         NoteIn: {
             /** @default  */
             note?: string;
@@ -3228,6 +3531,192 @@ export interface components {
             result: "approved" | "returned" | "rejected";
             /** @default  */
             opinion?: string;
+        };
+        LoanProduct: {
+            id?: number;
+            code?: string;
+            name?: string;
+            model?: string;
+            class_code?: string;
+            image_url?: string;
+            loan_days?: number;
+            maintenance_interval_days?: number;
+        };
+        LoanableOut: {
+            product?: components["schemas"]["LoanProduct"];
+            site_id?: number;
+            site_name?: string;
+            /** @description units that can be reserved now */
+            available?: number;
+            /** @description units in service (not scrapped or lost) */
+            total?: number;
+        };
+        LoanableList: {
+            items?: components["schemas"]["LoanableOut"][];
+        };
+        DeviceLoanIn: {
+            resident_id: number;
+            site_id: number;
+            product_id: number;
+            /** @enum {string} */
+            purpose: "trial" | "awaiting_subsidy" | "during_repair" | "short_term";
+        };
+        LoanResident: {
+            id?: number;
+            name?: string;
+        };
+        LoanItemBrief: {
+            id?: number;
+            serial_no?: string;
+            condition?: string;
+            status?: string;
+        };
+        DeviceLoanEventOut: {
+            /** Format: date-time */
+            at?: string;
+            status?: string;
+            action?: string;
+            by_user_id?: number | null;
+            item_id?: number | null;
+            note?: string;
+        };
+        DeviceLoanOut: {
+            id?: number;
+            /** @description reserved | on_loan | returned | cancelled | expired | lost */
+            status?: string;
+            product?: components["schemas"]["LoanProduct"];
+            site_id?: number;
+            site_name?: string;
+            resident?: components["schemas"]["LoanResident"];
+            purpose?: string;
+            item?: (Record<string, never> | null) | components["schemas"]["LoanItemBrief"];
+            /** Format: date-time */
+            hold_expires_at?: string | null;
+            /** @description reserved, but the held unit went to repair: the next freed unit is held for this loan */
+            waiting?: boolean;
+            /** Format: date */
+            due_on?: string | null;
+            overdue?: boolean;
+            renewals?: number;
+            renewals_left?: number;
+            by_staff?: boolean;
+            handover_id?: number | null;
+            /** Format: date-time */
+            checked_out_at?: string | null;
+            /** Format: date-time */
+            returned_at?: string | null;
+            return_condition?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            history?: components["schemas"]["DeviceLoanEventOut"][];
+        };
+        DeviceLoanPage: {
+            items?: components["schemas"]["DeviceLoanOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        DeviceItemIn: {
+            product_id: number;
+            serial_no: string;
+            /** @enum {string} */
+            condition: "new" | "good" | "worn";
+            /** @enum {string} */
+            source: "purchased" | "donated" | "returned";
+            /** @default  */
+            note?: string;
+            /**
+             * Format: date
+             * @description 入库日期 (default today): the maintenance clock starts here
+             */
+            acquired_on?: string;
+        };
+        DeviceItemEventOut: {
+            /** Format: date-time */
+            at?: string;
+            status?: string;
+            action?: string;
+            by_user_id?: number | null;
+            loan_id?: number | null;
+            note?: string;
+        };
+        DeviceItemOut: {
+            id?: number;
+            site_id?: number;
+            product?: components["schemas"]["LoanProduct"];
+            serial_no?: string;
+            condition?: string;
+            source?: string;
+            /** @description available | reserved | on_loan | inspection | repair | scrapped | lost */
+            status?: string;
+            note?: string;
+            /** Format: date */
+            acquired_on?: string;
+            /** Format: date */
+            last_maintained_on?: string | null;
+            /** Format: date */
+            maintenance_due_on?: string | null;
+            maintenance_due?: boolean;
+            /** @description the live loan holding the unit */
+            loan_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            history?: components["schemas"]["DeviceItemEventOut"][];
+        };
+        DeviceItemPage: {
+            items?: components["schemas"]["DeviceItemOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        DeviceItemPatch: {
+            serial_no?: string;
+            /** @enum {string} */
+            condition?: "new" | "good" | "worn" | "damaged";
+            note?: string;
+            /**
+             * @description available → repair | scrapped | lost; reserved → repair | lost (the hold moves to another unit or the person waits); repair → available | scrapped; inspection → lost
+             * @enum {string}
+             */
+            status?: "available" | "repair" | "scrapped" | "lost";
+        };
+        DeviceMaintenanceIn: {
+            /** Format: date-time */
+            done_at: string;
+            /** @default  */
+            note?: string;
+        };
+        DeviceInspectionIn: {
+            /** @enum {string} */
+            result: "available" | "repair" | "scrapped";
+            /** @default  */
+            note?: string;
+        };
+        HandoverIn: {
+            /**
+             * @description resident 本人 | guardian 监护人 | staff_for_resident 工作人员代签
+             * @enum {string}
+             */
+            signed_by: "resident" | "guardian" | "staff_for_resident";
+            signer_name: string;
+            /** @description base64 PNG (a `data:image/png;base64,` prefix is accepted), at most 200 KB decoded */
+            signature_png: string;
+        };
+        LoanCheckoutIn: {
+            item_id: number;
+            /** Format: date */
+            due_on: string;
+            handover: components["schemas"]["HandoverIn"];
+        };
+        LoanReturnIn: {
+            /** @enum {string} */
+            condition: "new" | "good" | "worn" | "damaged";
+            /** @default  */
+            note?: string;
+        };
+        LoanLostIn: {
+            /** @default  */
+            note?: string;
         };
     };
     responses: {
@@ -17982,6 +18471,108 @@ export interface operations {
             };
         };
     };
+    getDeviceHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handover_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     deviceWorklist: {
         parameters: {
             query?: {
@@ -19373,6 +19964,2804 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "invalid_transition" | "not_current_step";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    loanableDevices: {
+        parameters: {
+            query?: {
+                site_id?: number;
+                class_code?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanableList"];
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reserveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceLoanIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：loan_limit、loan_overdue、none_available、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "loan_limit" | "loan_overdue" | "none_available" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求过于频繁。code：rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "rate_limited";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    myDeviceLoans: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "reserved" | "on_loan" | "returned" | "cancelled" | "expired" | "lost" | "overdue";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    renewDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、loan_overdue、renewal_limit、reserved_by_other */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "loan_overdue" | "renewal_limit" | "reserved_by_other";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceItems: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "available" | "reserved" | "on_loan" | "inspection" | "repair" | "scrapped" | "lost";
+                product_id?: number;
+                maintenance?: "due";
+            };
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceItemIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceItemPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordDeviceMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceMaintenanceIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    inspectDeviceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceInspectionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceItemOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    staffDeviceLoans: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "reserved" | "on_loan" | "returned" | "cancelled" | "expired" | "lost" | "overdue";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reserveDeviceForWalkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceLoanIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：loan_limit、loan_overdue、none_available、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "loan_limit" | "loan_overdue" | "none_available" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkoutDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanCheckoutIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、item_unavailable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "item_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    returnDeviceLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanReturnIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reportDeviceLoanLost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanLostIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceLoanOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
