@@ -54,6 +54,10 @@ class Config:
     ORDER_PAY_MINUTES = _int("ORDER_PAY_MINUTES", 15)
     CHECKIN_CODE_MINUTES = _int("CHECKIN_CODE_MINUTES", 10)
     CHECKIN_OPENS_BEFORE_HOURS = _int("CHECKIN_OPENS_BEFORE_HOURS", 3)
+    # Assistive devices: the follow-ups (回访) a delivery creates, this many days after the fitting
+    # (comma-separated), and how many days before one is due the family is reminded.
+    DEVICE_FOLLOWUP_DAYS = _env("DEVICE_FOLLOWUP_DAYS", "30,90,180")
+    DEVICE_FOLLOWUP_REMIND_DAYS = _int("DEVICE_FOLLOWUP_REMIND_DAYS", 3)
     # Screens at the counter (docs/SCREENS.md): scan-to-sign-in tickets and the sessions they become.
     WEB_SESSION_TICKET_SECONDS = _int("WEB_SESSION_TICKET_SECONDS", 120)
     WEB_SESSION_HOURS = _int("WEB_SESSION_HOURS", 12)

@@ -1,5 +1,6 @@
 """A person's assistive-device case, the federation's closed loop: application, assessment, the
-person's choice with its subsidy, approvals, supply; (part 2) fitting, training, follow-ups."""
+person's choice with its subsidy, approvals, supply. Fitting, training, follow-ups and repairs:
+fitting_models.py."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -127,16 +128,20 @@ class Approval(Base):
 
 
 class SupplyOrder(TimestampMixin, Base):
-    """The device ordered from its maker once a case is approved (one per case)."""
+    """The device ordered from its maker once a case is approved. A case re-assessed after delivery
+    goes round the loop again and gets a new order: at most one open order per case (the partial
+    unique index), the latest (highest id) being the case's current one."""
     __tablename__ = "device_supply_orders"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'shipped', 'received')", name="status"),
         CheckConstraint("quantity >= 1", name="quantity"),
         Index("ix_device_supply_orders_maker", "maker_id", "status", "id"),
+        Index("uq_device_supply_orders_open", "case_id", unique=True,
+              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("device_cases.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("device_cases.id", ondelete="CASCADE"), index=True)
     maker_id: Mapped[int] = mapped_column(ForeignKey("device_makers.id", ondelete="RESTRICT"))
     product_id: Mapped[int] = mapped_column(ForeignKey("device_products.id", ondelete="RESTRICT"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="RESTRICT"))
@@ -145,6 +150,9 @@ class SupplyOrder(TimestampMixin, Base):
     shipped_at: Mapped[datetime | None]
     tracking: Mapped[str] = mapped_column(String(100), default="")
     serial_nos: Mapped[list] = mapped_column(default=list)
-    # Received from the centre's own stock instead of the maker (part 2).
+    shipped_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Received at the centre instead of shipped by the maker (from its own stock, or handed in).
     from_stock: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[datetime | None]
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -14,6 +14,9 @@ KINDS = {
         "thing1": "class_name", "phrase2": "status", "thing3": "note", "time4": "at"}),
     "device_followup_due": NotificationKind("辅具回访提醒", {
         "thing1": "class_name", "date2": "due_on", "thing3": "site"}),
+    # To staff (the fitter, else the site's managers): a follow-up passed its due day undone.
+    "device_followup_overdue": NotificationKind("辅具回访逾期提醒", {
+        "thing1": "class_name", "date2": "due_on", "thing3": "resident"}),
 }
 
 # What the person is told at each moment of the case (phrase: at most 5 characters).
@@ -24,6 +27,12 @@ UPDATES = {
     "rejected": ("未通过", "您的辅具申请未通过审批"),
     "ready": ("待适配", "您的辅具已到，请等待中心联系适配交付"),
     "closed": ("已结案", "您的辅具服务已结案"),
+    "delivered": ("已交付", "您的辅具已适配交付，中心将按期回访"),
+    "reassess": ("再评估", "根据回访情况，中心将为您重新评估"),
+    "repair_requested": ("已报修", "您的辅具维修申请已登记"),
+    "repair_in_progress": ("维修中", "您的辅具正在维修"),
+    "repair_done": ("已修好", "您的辅具已维修完成"),
+    "repair_replaced": ("已更换", "您的辅具已更换"),
 }
 
 

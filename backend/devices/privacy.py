@@ -4,7 +4,9 @@ Export: the cases of the residents the user manages, with their assessments (hea
 person has a right to), choices, approvals and history. Erase: live cases of residents nobody else
 manages are withdrawn; the free text (the need, opinions, findings and answers) is cleared; the
 cases stay, anonymous, for the federation's statistics (what was assessed, supplied, delivered).
-Maker staff assignments of the user are removed.
+Maker staff assignments of the user are removed. Part 2: signed handovers lose the signature and
+the signer's name (handovers.erase); the notes of deliveries, training sessions, follow-ups and
+repairs are cleared; what was delivered, when, and the follow-ups' answers stay for statistics.
 """
 from sqlalchemy import delete, select, update
 
@@ -13,6 +15,7 @@ from ..extensions import db
 from ..identity import Resident, ResidentLink
 from . import handovers
 from .case_models import WITHDRAWABLE, Assessment, CaseEvent, DeviceCase
+from .fitting_models import Delivery, FollowUp, Repair, TrainingSession
 from .models import MakerStaff
 from .transitions import locked_case, move
 from .views import case_view
@@ -72,3 +75,9 @@ def erase(user, resident_ids: list[int]) -> None:
         db.session.execute(update(Assessment).where(Assessment.case_id.in_(ids))
                            .values(answers_enc=blank, measurements_enc=blank, findings_enc=blank))
         db.session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids)).values(note=""))
+        # Part 2's notes: what staff wrote at the fitting, training and follow-ups, repair texts.
+        db.session.execute(update(Delivery).where(Delivery.case_id.in_(ids)).values(notes=""))
+        db.session.execute(update(TrainingSession).where(TrainingSession.case_id.in_(ids))
+                           .values(content="", outcome=""))
+        db.session.execute(update(FollowUp).where(FollowUp.case_id.in_(ids)).values(note="", not_used_reason=""))
+        db.session.execute(update(Repair).where(Repair.case_id.in_(ids)).values(problem="", note=""))

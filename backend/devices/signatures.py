@@ -29,14 +29,14 @@ def decode_png(text: str | None, field: str = FIELD) -> bytes:
     if raw.startswith("data:"):
         head, _, raw = raw.partition(",")
         if head.lower() != "data:image/png;base64":
-            raise Invalid(fields={field: ["签名须为 PNG 图片"]})
+            raise Invalid(fields={field: ["签名图片格式不正确"]})
     # The base64 text of 200 KB is about 273 KB: refuse longer text before decoding it.
     if len(raw) > (MAX_BYTES * 4) // 3 + 8:
-        raise Invalid(fields={field: ["签名图片不能超过 200 KB"]})
+        raise Invalid(fields={field: ["签名图片不能超过 200 千字节"]})
     try:
         data = base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError):
-        raise Invalid(fields={field: ["签名不是有效的 base64 编码"]}) from None
+        raise Invalid(fields={field: ["签名图片的编码无效"]}) from None
     check_png(data, field)
     return data
 
@@ -44,17 +44,17 @@ def decode_png(text: str | None, field: str = FIELD) -> bytes:
 def check_png(data: bytes, field: str = FIELD) -> None:
     """422 unless `data` is a PNG (signature bytes and a well-formed IHDR) of at most 200 KB."""
     if len(data) > MAX_BYTES:
-        raise Invalid(fields={field: ["签名图片不能超过 200 KB"]})
+        raise Invalid(fields={field: ["签名图片不能超过 200 千字节"]})
     if len(data) < 8 + 25 or not data.startswith(PNG_MAGIC):
-        raise Invalid(fields={field: ["签名须为 PNG 图片"]})
+        raise Invalid(fields={field: ["签名图片格式不正确"]})
     length, kind = struct.unpack(">I4s", data[8:16])
     body, crc = data[16:29], data[29:33]
     if length != 13 or kind != b"IHDR" or struct.unpack(">I", crc)[0] != zlib.crc32(kind + body):
-        raise Invalid(fields={field: ["签名图片已损坏（PNG 文件头无效）"]})
+        raise Invalid(fields={field: ["签名图片已损坏"]})
     width, height, depth, colour, compression, filtering, interlace = struct.unpack(">IIBBBBB", body)
     if not (1 <= width <= _MAX_SIDE and 1 <= height <= _MAX_SIDE) or depth not in _DEPTHS.get(colour, ()) \
             or compression or filtering or interlace > 1:
-        raise Invalid(fields={field: ["签名图片已损坏（PNG 文件头无效）"]})
+        raise Invalid(fields={field: ["签名图片已损坏"]})
 
 
 def encode(data: bytes) -> str:

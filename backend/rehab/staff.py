@@ -114,5 +114,6 @@ def set_status(user: User, appointment_id: int, status: str, note: str) -> dict:
     db.session.refresh(a)
     if status == "completed":
         events.emit("appointment_completed", appointment_id=a.id, resident_id=a.resident_id,
-                    site_id=a.site_id, service_kind=a.service.kind, at=now)
+                    site_id=a.site_id, service_kind=a.service.kind, at=now, starts_at=a.starts_at,
+                    minutes=int((a.ends_at - a.starts_at).total_seconds() // 60))
     return appointment_view(a)

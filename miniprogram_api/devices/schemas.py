@@ -7,6 +7,7 @@ from backend.devices.forms_catalogue import DOMAINS
 from backend.devices.models import APPROVERS
 
 from ..common import Integer, LocalDateTime, PageArgs, Schema, page_schema
+from .fitting_schemas import DeliveryOut, FollowupOut, RepairOut, TrainingOut
 
 CLASS_CODE = validate.Regexp(r"^\d{2}(\.\d{2}){0,2}$", error="分类代码格式应为 12、12.22 或 12.22.03")
 KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,19}$", error="只能用小写字母、数字和下划线")
@@ -349,11 +350,7 @@ class SupplyOut(Schema):
     tracking = fields.String()
     serial_nos = fields.List(fields.String())
     from_stock = fields.Boolean()
-
-
-class Training(Schema):
-    planned = Integer()
-    done = Integer()
+    received_at = LocalDateTime(allow_none=True)
 
 
 class HistoryEntry(Schema):
@@ -383,10 +380,10 @@ class CaseOut(Schema):
     approvals = fields.List(fields.Nested(ApprovalOut))
     waiting_on = fields.Nested(WaitingOn, allow_none=True)
     supply = fields.Nested(SupplyOut, allow_none=True)
-    delivery = fields.Dict(allow_none=True)
-    training = fields.Nested(Training)
-    followups = fields.List(fields.Dict())
-    repairs = fields.List(fields.Dict())
+    delivery = fields.Nested(DeliveryOut, allow_none=True)
+    training = fields.Nested(TrainingOut)
+    followups = fields.List(fields.Nested(FollowupOut))
+    repairs = fields.List(fields.Nested(RepairOut))
     history = fields.List(fields.Nested(HistoryEntry))
     created_at = LocalDateTime()
 

@@ -99,3 +99,76 @@ def to_approval(w: DeviceWorld, product: dict | None = None) -> dict:
     r = w.family.post(f"/device-cases/{case['id']}/confirm", {"product_id": (product or w.light)["id"]})
     assert r.status_code == 200, r.get_json()
     return r.get_json()
+
+
+# ---------------------------------------------------------------- part 2: supply, fitting, follow-ups
+
+def signature(size: int | None = None) -> str:
+    """The base64 of a real PNG (padded with an ancillary chunk to about `size` bytes)."""
+    import base64
+    import struct
+    import zlib
+
+    from backend.devices.signatures import tiny_png
+    png = tiny_png(4, 2)
+    if size:
+        pad = b"x" * max(0, size - len(png) - 12)
+        chunk = struct.pack(">I", len(pad)) + b"tEXt" + pad + struct.pack(">I", zlib.crc32(b"tEXt" + pad))
+        png = png[:-12] + chunk + png[-12:]
+    return base64.b64encode(png).decode()
+
+
+def to_supplying(w: DeviceWorld, product: dict | None = None) -> dict:
+    """A case through both approval steps: `supplying`, an open order at the product's maker."""
+    cid = to_approval(w, product)["id"]
+    assert w.staff.post(f"/staff/device-cases/{cid}/approvals", {"step": "review", "result": "approved",
+                                                                   "opinion": "符合"}).status_code == 200
+    r = w.admin.post(f"/staff/device-cases/{cid}/approvals", {"step": "approve", "result": "approved",
+                                                                "opinion": "同意"})
+    assert r.status_code == 200 and r.get_json()["status"] == "supplying", r.get_json()
+    return r.get_json()
+
+
+def order_of(w: DeviceWorld, case: dict) -> int:
+    return case["supply"]["id"]
+
+
+def ship(w: DeviceWorld, case: dict, serial: str = "SN-0001") -> dict:
+    r = w.maker.post(f"/maker/orders/{case['supply']['id']}/ship",
+                     {"shipped_at": "2026-01-05T09:00:00+08:00", "tracking": "SF123", "serial_nos": [serial]})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def deliver(w: DeviceWorld, cid: int, serial: str = "SN-0001", **handover) -> dict:
+    body = {"serial_no": serial, "fitted_at": "2026-01-10T10:00:00+08:00", "notes": "坐宽合适",
+            "handover": {"signed_by": "guardian", "signer_name": "李明", "signature_png": signature(), **handover}}
+    r = w.staff.post(f"/staff/device-cases/{cid}/delivery", body)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def train(w: DeviceWorld, cid: int, n: int = 1) -> dict:
+    body = None
+    for i in range(n):
+        r = w.staff.post(f"/staff/device-cases/{cid}/training-sessions",
+                         {"at": f"2026-01-1{1 + i}T10:00:00+08:00", "minutes": 45, "content": "转移与推行",
+                          "outcome": "能独立操作"})
+        assert r.status_code == 200, r.get_json()
+        body = r.get_json()
+    return body
+
+
+def to_follow_up(w: DeviceWorld) -> dict:
+    """A wheelchair (two training sessions) delivered and trained: `follow_up`."""
+    case = to_supplying(w)
+    ship(w, case)
+    deliver(w, case["id"])
+    return train(w, case["id"], 2)
+
+
+def followup(w: DeviceWorld, fid: int, outcome: str = "continue", **kw) -> dict:
+    body = {"method": "phone", "in_use": True, "satisfaction": 4, "outcome": outcome, "note": "使用良好", **kw}
+    r = w.staff.post(f"/staff/device-followups/{fid}", body)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()

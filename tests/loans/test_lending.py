@@ -63,10 +63,11 @@ def test_due_date_bounded_by_loan_days_and_forged_signature_changes_nothing(worl
     checkout(w, loan, days=0, expect=422)
     forged = w.staff.post(f"/staff/device-loans/{loan['id']}/checkout", {
         "item_id": loan["item"]["id"], "due_on": due_in(w, 10),
-        "handover": {**HANDOVER, "signer_name": "  "}})
-    # (A forged PNG is refused by the same check, devices' signatures.py; its messages name "PNG",
-    # which the suite's English-in-422 check flags, so this test uses a blank signer instead.)
-    assert forged.status_code == 422 and "handover.signer_name" in forged.get_json()["error"]["fields"]
+        "handover": {**HANDOVER, "signature_png": "R0lGODlhAQABAAAAACw="}})  # a GIF
+    assert forged.status_code == 422 and "handover.signature_png" in forged.get_json()["error"]["fields"]
+    blank = w.staff.post(f"/staff/device-loans/{loan['id']}/checkout", {
+        "item_id": loan["item"]["id"], "due_on": due_in(w, 10), "handover": {**HANDOVER, "signer_name": "  "}})
+    assert blank.status_code == 422 and "handover.signer_name" in blank.get_json()["error"]["fields"]
     assert w.family.get(f"/device-loans/{loan['id']}").get_json()["status"] == "reserved"
     assert item_status(loan["item"]["id"]) == "reserved"
     assert checkout(w, loan, days=30)["status"] == "on_loan"

@@ -1750,6 +1750,194 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/maker/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 厂家的供货订单（居民姓名脱敏） */
+        get: operations["makerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/maker/orders/{order_id}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 厂家发货（物流单号、序列号） */
+        post: operations["shipMakerOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 中心收货（或使用中心库存） */
+        post: operations["receiveDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 适配交付（交接签收：签名 PNG 以 base64 放在 JSON 中）
+         * @description The body may be up to 512 KiB (the signature is at most 200 KB decoded); a signature that is not
+         *     a PNG, or is larger, is a 422 on `handover.signature_png` and nothing changes.
+         */
+        post: operations["deliverDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-cases/{case_id}/training-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录一次使用训练 */
+        post: operations["addTrainingSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回访清单（due 待回访、overdue 已逾期、done 已完成；最早到期在前） */
+        get: operations["listDeviceFollowups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-followups/{followup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                followup_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录回访结果 */
+        post: operations["recordDeviceFollowup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/device-cases/{case_id}/repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请维修已交付的辅具 */
+        post: operations["requestDeviceRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 维修工单 */
+        get: operations["listDeviceRepairs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/staff/device-repairs/{repair_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repair_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处理维修（维修中 → 已修好 | 已更换，费用以分计） */
+        post: operations["updateDeviceRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/device-handovers/{handover_id}": {
         parameters: {
             query?: never;
@@ -3270,10 +3458,86 @@ export interface components {
             tracking?: string;
             serial_nos?: string[];
             from_stock?: boolean;
+            /** Format: date-time */
+            received_at?: string | null;
         };
-        Training: {
+        HandoverBrief: {
+            id?: number;
+            /** @description delivery | loan */
+            kind?: string;
+            site_id?: number;
+            resident_id?: number;
+            signed_by?: string;
+            signed_by_name?: string;
+            signer_name?: string;
+            signature_bytes?: number;
+            /** @description the handover text exactly as signed */
+            text?: string;
+            text_version?: string;
+            /** Format: date-time */
+            signed_at?: string;
+            staff_user_id?: number | null;
+            erased?: boolean;
+        };
+        DeliveryOut: {
+            id?: number;
+            serial_no?: string;
+            /** Format: date-time */
+            fitted_at?: string;
+            notes?: string;
+            fitted_by_id?: number | null;
+            handover?: components["schemas"]["HandoverBrief"];
+        };
+        TrainingSessionOut: {
+            id?: number;
+            /** Format: date-time */
+            at?: string;
+            minutes?: number;
+            content?: string;
+            outcome?: string;
+            by_user_id?: number | null;
+            appointment_id?: number | null;
+        };
+        TrainingOut: {
             planned?: number;
             done?: number;
+            sessions?: components["schemas"]["TrainingSessionOut"][];
+        };
+        FollowupOut: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            seq?: number;
+            offset_days?: number;
+            /** Format: date */
+            due_on?: string;
+            /** @description pending | done | cancelled */
+            status?: string;
+            method?: string | null;
+            in_use?: boolean | null;
+            not_used_reason?: string | null;
+            satisfaction?: number | null;
+            outcome?: string | null;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at?: string | null;
+            recorded_by_id?: number | null;
+        };
+        RepairOut: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            status?: string;
+            problem?: string;
+            note?: string | null;
+            cost_fen?: number;
+            followup_id?: number | null;
+            requested_by_id?: number | null;
+            handled_by_id?: number | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
         };
         HistoryEntry: {
             /** Format: date-time */
@@ -3302,16 +3566,10 @@ export interface components {
             approvals?: components["schemas"]["ApprovalOut"][];
             waiting_on?: (Record<string, never> | null) | components["schemas"]["WaitingOn"];
             supply?: (Record<string, never> | null) | components["schemas"]["SupplyOut"];
-            delivery?: {
-                [key: string]: unknown;
-            } | null;
-            training?: components["schemas"]["Training"];
-            followups?: {
-                [key: string]: unknown;
-            }[];
-            repairs?: {
-                [key: string]: unknown;
-            }[];
+            delivery?: (Record<string, never> | null) | components["schemas"]["DeliveryOut"];
+            training?: components["schemas"]["TrainingOut"];
+            followups?: components["schemas"]["FollowupOut"][];
+            repairs?: components["schemas"]["RepairOut"][];
             history?: components["schemas"]["HistoryEntry"][];
             /** Format: date-time */
             created_at?: string;
@@ -3470,6 +3728,145 @@ export interface components {
             version?: number;
             title?: string;
             questions?: components["schemas"]["Question"][];
+        };
+        OrderProduct: {
+            id?: number;
+            code?: string;
+            name?: string;
+            model?: string;
+            class_code?: string;
+        };
+        OrderSite: {
+            id?: number;
+            name?: string;
+            address?: string;
+            phone?: string;
+        };
+        MakerOrderOut: {
+            id?: number;
+            status?: string;
+            quantity?: number;
+            product?: components["schemas"]["OrderProduct"];
+            site?: components["schemas"]["OrderSite"];
+            /** @description masked: the surname only (张**) */
+            resident_name?: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            shipped_at?: string | null;
+            tracking?: string;
+            serial_nos?: string[];
+        };
+        MakerOrderPage: {
+            items?: components["schemas"]["MakerOrderOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        ShipIn: {
+            /** Format: date-time */
+            shipped_at: string;
+            /** @default  */
+            tracking?: string;
+            /** @description one per unit ordered (or none for devices without) */
+            serial_nos?: string[];
+        };
+        ReceivedIn: {
+            from_stock: boolean;
+            /** @default  */
+            serial_no?: string;
+        };
+        HandoverIn: {
+            /**
+             * @description resident 本人 | guardian 监护人 | staff_for_resident 工作人员代签
+             * @enum {string}
+             */
+            signed_by: "resident" | "guardian" | "staff_for_resident";
+            signer_name: string;
+            /** @description base64 PNG (a `data:image/png;base64,` prefix is accepted), at most 200 KB decoded */
+            signature_png: string;
+        };
+        DeliveryIn: {
+            serial_no: string;
+            /** Format: date-time */
+            fitted_at: string;
+            /** @default  */
+            notes?: string;
+            handover: components["schemas"]["HandoverIn"];
+        };
+        TrainingIn: {
+            /** Format: date-time */
+            at: string;
+            minutes: number;
+            /** @default  */
+            content?: string;
+            /** @default  */
+            outcome?: string;
+        };
+        FollowupCaseBrief: {
+            id?: number;
+            status?: string;
+            class_code?: string;
+            class_name?: string;
+            resident?: {
+                [key: string]: unknown;
+            };
+        };
+        FollowupListed: {
+            id?: number;
+            case_id?: number;
+            site_id?: number;
+            seq?: number;
+            offset_days?: number;
+            /** Format: date */
+            due_on?: string;
+            /** @description pending | done | cancelled */
+            status?: string;
+            method?: string | null;
+            in_use?: boolean | null;
+            not_used_reason?: string | null;
+            satisfaction?: number | null;
+            outcome?: string | null;
+            note?: string | null;
+            /** Format: date-time */
+            recorded_at?: string | null;
+            recorded_by_id?: number | null;
+            overdue?: boolean;
+            case?: components["schemas"]["FollowupCaseBrief"];
+        };
+        DeviceFollowupPage: {
+            items?: components["schemas"]["FollowupListed"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        FollowupIn: {
+            /** @enum {string} */
+            method: "phone" | "visit" | "appointment";
+            in_use: boolean;
+            /** @default  */
+            not_used_reason?: string;
+            satisfaction: number;
+            /** @enum {string} */
+            outcome: "continue" | "adjust" | "repair" | "reassess" | "close";
+            /** @default  */
+            note?: string;
+        };
+        RepairIn: {
+            problem: string;
+        };
+        DeviceRepairPage: {
+            items?: components["schemas"]["RepairOut"][];
+            page?: number;
+            page_size?: number;
+            total?: number;
+        };
+        RepairUpdateIn: {
+            /** @enum {string} */
+            status: "in_progress" | "done" | "replaced";
+            /** @default  */
+            note?: string;
+            cost_fen?: number;
         };
         HandoverOut: {
             id?: number;
@@ -3691,16 +4088,6 @@ export interface components {
             result: "available" | "repair" | "scrapped";
             /** @default  */
             note?: string;
-        };
-        HandoverIn: {
-            /**
-             * @description resident 本人 | guardian 监护人 | staff_for_resident 工作人员代签
-             * @enum {string}
-             */
-            signed_by: "resident" | "guardian" | "staff_for_resident";
-            signer_name: string;
-            /** @description base64 PNG (a `data:image/png;base64,` prefix is accepted), at most 200 KB decoded */
-            signature_png: string;
         };
         LoanCheckoutIn: {
             item_id: number;
@@ -18379,6 +18766,1782 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    makerOrders: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "open" | "shipped" | "received";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakerOrderPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    shipMakerOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakerOrderOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    receiveDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceivedIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deliverDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveryIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addTrainingSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceFollowups: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "due" | "overdue" | "done";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceFollowupPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordDeviceFollowup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                followup_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowupIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowupOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：already_recorded、invalid_transition、repair_open */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "already_recorded" | "invalid_transition" | "repair_open";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    requestDeviceRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepairIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition、repair_open、request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition" | "repair_open" | "request_in_progress";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体过大。code：payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 请求体的类型不对。code：unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：idempotency_key_reused、validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused" | "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeviceRepairs: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                site_id?: number;
+                status?: "requested" | "in_progress" | "done" | "replaced";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRepairPage"];
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 输入有误。code：validation_error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "validation_error";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 服务暂时不可用，可稍后重试。code：busy、database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "busy" | "database_unavailable";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateDeviceRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                repair_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepairUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepairOut"];
+                };
+            };
+            /** @description 请求体格式错误。code：body_not_object、malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_not_object" | "malformed_json";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未登录，或登录已失效。code：unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthenticated";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 没有权限。code：forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 不存在（或不属于当前用户）。code：not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_found";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 状态冲突。code：invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_transition";
                             /** @description 给人看的中文说明 */
                             message: string;
                             /** @description 仅 422：字段 → 说明 */
