@@ -153,8 +153,13 @@ def test_an_overdue_loan_blocks_new_reservations_and_its_renewal(world):
     assert r["error"]["code"] == "loan_overdue"
     renew = w.family.post(f"/device-loans/{loan['id']}/renew")
     assert renew.status_code == 409 and renew.get_json()["error"]["code"] == "loan_overdue"
+    due_tomorrow = lend(w, days=1, client=w.other_family, resident=w.other_resident)  # not overdue
     staff_list = w.staff.get(f"/staff/device-loans?site_id={w.centre.id}&status=overdue").get_json()
-    assert [i["id"] for i in staff_list["items"]] == [loan["id"]]
+    assert [i["id"] for i in staff_list["items"]] == [loan["id"]] and staff_list["total"] == 1
+    assert [i["id"] for i in w.family.get("/me/device-loans?status=overdue").get_json()["items"]] == [loan["id"]]
+    assert w.other_family.get("/me/device-loans?status=overdue").get_json()["items"] == []
+    assert [i["id"] for i in w.other_family.get("/me/device-loans?status=on_loan").get_json()["items"]] == [
+        due_tomorrow["id"]]
     # The staff at the counter cannot lend around the rule either.
     staff_try = w.staff.post("/staff/device-loans", {"resident_id": w.resident.id, "site_id": w.centre.id,
                                                      "product_id": w.walker.id, "purpose": "trial"})
