@@ -48,15 +48,16 @@ def send_reminders(now: datetime | None = None) -> int:
     for loan_id, site_id, due_on in rows:
         local = localtime.local_date(now, site_id)
         if due_on < local:
-            column, notice = DeviceLoan.overdue_reminded_for, notices.overdue
+            # Past due: the overdue reminder; the due one is over too (never sent late).
+            column, notice, also = DeviceLoan.overdue_reminded_for, notices.overdue, {"due_reminded_for": due_on}
         elif due_on - timedelta(days=DUE_BEFORE_DAYS) <= local:
-            column, notice = DeviceLoan.due_reminded_for, notices.due
+            column, notice, also = DeviceLoan.due_reminded_for, notices.due, {}
         else:
             continue
         with transaction():  # one claim per transaction
             claimed = db.session.execute(update(DeviceLoan).where(
                 DeviceLoan.id == loan_id, DeviceLoan.status == "on_loan", DeviceLoan.due_on == due_on,
-                or_(column.is_(None), column != due_on)).values({column: due_on})
+                or_(column.is_(None), column != due_on)).values({column.key: due_on, **also})
                 .execution_options(synchronize_session=False)).rowcount
             if claimed == 1:
                 notice(db.session.get(DeviceLoan, loan_id))

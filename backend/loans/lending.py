@@ -258,9 +258,19 @@ def my_loans(user: User, status: str | None, page: int, page_size: int) -> dict:
     stmt = select(DeviceLoan).where(DeviceLoan.resident_id.in_(mine)).order_by(DeviceLoan.id.desc())
     if status:
         stmt = _status_filter(stmt, status)
+    if status == "overdue":
+        return _overdue_page(stmt, page, page_size)
     result = page_of(stmt, page, page_size)
     result["items"] = loan_views(result["items"])
     return result
+
+
+def _overdue_page(stmt, page: int, page_size: int) -> dict:
+    """Overdue is a local-calendar fact per centre: the SQL filter is a superset, checked here."""
+    rows = [loan for loan in db.session.scalars(stmt) if is_overdue(loan, localtime.today(loan.site_id))]
+    start = (page - 1) * page_size
+    return {"items": loan_views(rows[start:start + page_size]), "page": page, "page_size": page_size,
+            "total": len(rows)}
 
 
 def _status_filter(stmt, status: str):
@@ -288,11 +298,7 @@ def site_loans(staff: User, site_id: int | None, status: str | None, page: int, 
     if status:
         stmt = _status_filter(stmt, status)
     if status == "overdue":
-        rows = [loan for loan in db.session.scalars(stmt)
-                if is_overdue(loan, localtime.today(loan.site_id))]
-        start = (page - 1) * page_size
-        return {"items": loan_views(rows[start:start + page_size]),
-                "page": page, "page_size": page_size, "total": len(rows)}
+        return _overdue_page(stmt, page, page_size)
     result = page_of(stmt, page, page_size)
     result["items"] = loan_views(result["items"])
     return result

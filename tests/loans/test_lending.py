@@ -63,10 +63,11 @@ def test_due_date_bounded_by_loan_days_and_forged_signature_changes_nothing(worl
     checkout(w, loan, days=0, expect=422)
     forged = w.staff.post(f"/staff/device-loans/{loan['id']}/checkout", {
         "item_id": loan["item"]["id"], "due_on": due_in(w, 10),
-        "handover": {**HANDOVER, "signer_name": "  "}})
-    # (A forged PNG is refused by the same check, devices' signatures.py; its messages name "PNG",
-    # which the suite's English-in-422 check flags, so this test uses a blank signer instead.)
-    assert forged.status_code == 422 and "handover.signer_name" in forged.get_json()["error"]["fields"]
+        "handover": {**HANDOVER, "signature_png": "R0lGODlhAQABAAAAACw="}})  # a GIF
+    assert forged.status_code == 422 and "handover.signature_png" in forged.get_json()["error"]["fields"]
+    blank = w.staff.post(f"/staff/device-loans/{loan['id']}/checkout", {
+        "item_id": loan["item"]["id"], "due_on": due_in(w, 10), "handover": {**HANDOVER, "signer_name": "  "}})
+    assert blank.status_code == 422 and "handover.signer_name" in blank.get_json()["error"]["fields"]
     assert w.family.get(f"/device-loans/{loan['id']}").get_json()["status"] == "reserved"
     assert item_status(loan["item"]["id"]) == "reserved"
     assert checkout(w, loan, days=30)["status"] == "on_loan"
@@ -152,8 +153,13 @@ def test_an_overdue_loan_blocks_new_reservations_and_its_renewal(world):
     assert r["error"]["code"] == "loan_overdue"
     renew = w.family.post(f"/device-loans/{loan['id']}/renew")
     assert renew.status_code == 409 and renew.get_json()["error"]["code"] == "loan_overdue"
+    due_tomorrow = lend(w, days=1, client=w.other_family, resident=w.other_resident)  # not overdue
     staff_list = w.staff.get(f"/staff/device-loans?site_id={w.centre.id}&status=overdue").get_json()
-    assert [i["id"] for i in staff_list["items"]] == [loan["id"]]
+    assert [i["id"] for i in staff_list["items"]] == [loan["id"]] and staff_list["total"] == 1
+    assert [i["id"] for i in w.family.get("/me/device-loans?status=overdue").get_json()["items"]] == [loan["id"]]
+    assert w.other_family.get("/me/device-loans?status=overdue").get_json()["items"] == []
+    assert [i["id"] for i in w.other_family.get("/me/device-loans?status=on_loan").get_json()["items"]] == [
+        due_tomorrow["id"]]
     # The staff at the counter cannot lend around the rule either.
     staff_try = w.staff.post("/staff/device-loans", {"resident_id": w.resident.id, "site_id": w.centre.id,
                                                      "product_id": w.walker.id, "purpose": "trial"})
