@@ -61,7 +61,7 @@ def explain(app, query) -> None:
     from backend.extensions import db
     from backend.identity.models import User
     from backend.reports import query as Q
-    from backend.reports.metrics import REGISTRY
+    from backend.reports.metrics import families
     from backend.reports.overview import default_period, scope_for
     from datetime import date
     with app.app_context():
@@ -69,9 +69,7 @@ def explain(app, query) -> None:
         first, last = default_period(date.fromisoformat(query["from"]), date.fromisoformat(query["to"]))
         scope = scope_for(admin)
         spans = Q.buckets(first, last)
-        for m in REGISTRY:
-            if m.agg == "derived":
-                continue
+        for family in families():
             captured = []
             orig = db.session.execute
 
@@ -80,14 +78,14 @@ def explain(app, query) -> None:
                 return orig(stmt, *a, **kw)
             db.session.execute = grab
             try:
-                Q.grouped(m, scope, "month", first, last, spans)
+                Q.grouped(family, scope, "month", first, last, spans)
             finally:
                 db.session.execute = orig
             compiled = captured[0].compile(db.engine, compile_kwargs={"literal_binds": True})
             plan = db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF, SUMMARY ON) " + str(compiled)))
             lines = [r[0] for r in plan]
             scans = [ln.strip() for ln in lines if "Scan" in ln]
-            print(f"\n{m.key}: {lines[-1].strip()}")
+            print(f"\n{', '.join(m.key for m in family)}: {lines[-1].strip()}")
             for ln in scans:
                 print("   ", ln)
 

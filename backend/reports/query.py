@@ -134,15 +134,21 @@ def _from(stmt, src: Source, extra_joins=()):
     return stmt.where(*src.where)
 
 
-def grouped(metric: Metric, scope: Scope, group: str, first: date, last: date,
-            spans=None) -> dict:
-    """{group key: value} over [first, last] (for months: over the spans' whole range)."""
-    src = metric.source()
+def grouped(metrics, scope: Scope, group: str, first: date, last: date, spans=None) -> dict[str, dict]:
+    """{metric key: {group key: value}} over [first, last] (for months: over the spans' whole range),
+    for a family of metrics sharing one source: one statement, one aggregate column each."""
+    sources = [m.source() for m in metrics]
+    src = sources[0]
     key, joins = _group_expr(group, src, scope, spans)
-    stmt = _from(select(key.label("k"), _aggregate(metric, src).label("v")), src, joins)
+    aggs = [_aggregate(m, s).label(f"v{i}") for i, (m, s) in enumerate(zip(metrics, sources))]
+    stmt = _from(select(key.label("k"), *aggs), src, joins)
     lo = spans[0][1] if group == "month" else first
     stmt = stmt.where(_scope_filter(src, scope), _in_window(src, scope, lo, last)).group_by(key)
-    return {k: v for k, v in db.session.execute(stmt).all()}
+    out: dict[str, dict] = {m.key: {} for m in metrics}
+    for row in db.session.execute(stmt).all():
+        for i, m in enumerate(metrics):
+            out[m.key][row[0]] = row[i + 1]
+    return out
 
 
 def total(metric: Metric, scope: Scope, first: date, last: date):
