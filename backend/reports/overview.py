@@ -137,7 +137,10 @@ def _by_month(scope: Scope, first: date, last: date) -> dict:
         for m in family:
             got = {k: _number(v) for k, v in got_all[m.key].items()}
             monthly[m.key] = got
-            counted = query.first_appearances(m, scope, spans) if m.agg == "distinct" else got
+            if m.agg == "distinct":
+                counted, totals[m.key] = query.first_appearances(m, scope, spans)
+            else:
+                counted, totals[m.key] = got, sum(got.get(k, 0) for k in in_period)
             running, year, out = 0, None, {}
             for key, _a, _b in spans:
                 if key[:4] != year:
@@ -145,8 +148,6 @@ def _by_month(scope: Scope, first: date, last: date) -> dict:
                 running += int(counted.get(key, 0))
                 out[key] = running
             ytd[m.key] = out
-            totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct"
-                             else sum(got.get(k, 0) for k in in_period))
     rows = []
     for key in in_period:
         values = {k: v.get(key, 0) for k, v in monthly.items()}
