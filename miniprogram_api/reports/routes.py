@@ -78,7 +78,7 @@ def volunteer_certificate(args):
     return _download(pdf, PDF, f"志愿服务证明_{number}.pdf")
 
 
-@blp.get("/certificates/<string:number>")
+@blp.get("/certificates/<number>")
 @blp.response(200, s.CertificateOut)
 def check_certificate(number):
     """查验志愿服务证明（仅显示打码姓名）"""
