@@ -75,7 +75,7 @@ end
     # The federation's year report (reports domain): also `python -m bench.report_probe` in process.
     report_lua = SEED + f"""
 request = function()
-  return wrk.format("GET", "/api/v1/reports/overview?from={d(-364)}&to={d(0)}&group_by=month",
+  return wrk.format("GET", "/api/v1/reports/overview?from={today.year}-01-01&to={d(0)}&group_by=month",
     {{["Authorization"] = "Bearer bench-token-{S.ADMIN_USER_ID}"}})
 end
 """ + DONE
@@ -103,7 +103,7 @@ end
                  get_script(f'pick = function() return "/api/v1/cafes/" .. math.random({cafes[0]}, {cafes[1]})'
                             f' .. "/menu" end'), "select20"),
         "orders": ("POST /cafes/{id}/orders (WeChat Pay prepay at the fake)", orders_lua, "select20"),
-        "report_year": (f"GET /reports/overview?from={d(-364)}&to={d(0)}&group_by=month (admin, all sites)",
+        "report_year": (f"GET /reports/overview?from={today.year}-01-01&to={d(0)}&group_by=month (admin, all sites)",
                         report_lua, "select20"),
     }
 

@@ -1,6 +1,6 @@
 """The year report in process: `python -m bench.report_probe [--url URL] [--runs 30]`.
 
-Runs `GET /api/v1/reports/overview?group_by=month` over the last 365 days for all sites (the admin,
+Runs `GET /api/v1/reports/overview?group_by=month` over this calendar year (to today) for all sites (the admin,
 `bench-token-<ADMIN_USER_ID>`) on the bench database, and prints p50/p99 and the statements per
 request (counted on the engine). With `--explain`, prints the plan of each metric's statement.
 """
@@ -21,6 +21,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--group-by", default="month")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--last-365-days", action="store_true",
+                        help="the 365 days to today instead of this calendar year (year-to-date then reads back to 1 January of last year)")
     args = parser.parse_args()
     from backend import localtime
     from backend.extensions import db
@@ -31,7 +33,8 @@ def main() -> None:
         statements: list[str] = []
         event.listen(db.engine, "before_cursor_execute",
                      lambda conn, cur, stmt, params, ctx, many: statements.append(stmt))
-    query = {"from": (today - timedelta(days=364)).isoformat(), "to": today.isoformat(), "group_by": args.group_by}
+    first = today - timedelta(days=364) if args.last_365_days else today.replace(month=1, day=1)
+    query = {"from": first.isoformat(), "to": today.isoformat(), "group_by": args.group_by}
     headers = {"Authorization": f"Bearer {S.token_for(S.ADMIN_USER_ID)}"}
     client = app.test_client()
     times, counts = [], []
@@ -61,7 +64,7 @@ def explain(app, query) -> None:
     from backend.extensions import db
     from backend.identity.models import User
     from backend.reports import query as Q
-    from backend.reports.metrics import REGISTRY
+    from backend.reports.metrics import families
     from backend.reports.overview import default_period, scope_for
     from datetime import date
     with app.app_context():
@@ -69,9 +72,7 @@ def explain(app, query) -> None:
         first, last = default_period(date.fromisoformat(query["from"]), date.fromisoformat(query["to"]))
         scope = scope_for(admin)
         spans = Q.buckets(first, last)
-        for m in REGISTRY:
-            if m.agg == "derived":
-                continue
+        for family in families():
             captured = []
             orig = db.session.execute
 
@@ -80,14 +81,14 @@ def explain(app, query) -> None:
                 return orig(stmt, *a, **kw)
             db.session.execute = grab
             try:
-                Q.grouped(m, scope, "month", first, last, spans)
+                Q.grouped(family, scope, "month", first, last, spans)
             finally:
                 db.session.execute = orig
             compiled = captured[0].compile(db.engine, compile_kwargs={"literal_binds": True})
             plan = db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF, SUMMARY ON) " + str(compiled)))
             lines = [r[0] for r in plan]
             scans = [ln.strip() for ln in lines if "Scan" in ln]
-            print(f"\n{m.key}: {lines[-1].strip()}")
+            print(f"\n{', '.join(m.key for m in family)}: {lines[-1].strip()}")
             for ln in scans:
                 print("   ", ln)
 

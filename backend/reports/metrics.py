@@ -59,6 +59,9 @@ class Metric:
     # derived: value = numerator / denominator (None when the denominator is 0), rounded to 4 places
     ratio: tuple[str, ...] = ()
     hidden: bool = False  # a component of a ratio, not shown on its own
+    # Metrics of one family share their source (only value and aggregate differ): one statement
+    # computes them together.
+    family: str | None = None
     unit: str = ""
     notes: str = field(default="", compare=False)
 
@@ -74,6 +77,10 @@ def _today():
 
 def _followup_case():
     return ((DeviceCase, DeviceCase.id == FollowUp.case_id),)
+
+
+def _supply_join():
+    return ((SupplyOrder, SupplyOrder.case_id == DeviceCase.id, True),)  # one per case at most
 
 
 def _activity_join():
@@ -97,10 +104,10 @@ REGISTRY: tuple[Metric, ...] = (
         where=_participant())),
     Metric("participants", "参加人数", "activities", "distinct", lambda: Source(
         Signup, Signup.attended_at, Activity.site_id, Signup.resident_id, Signup.resident_id,
-        joins=_activity_join(), where=_participant(Signup.status == "attended"))),
+        joins=_activity_join(), where=_participant(Signup.status == "attended")), family="attended"),
     Metric("attendances", "参加人次", "activities", "count", lambda: Source(
         Signup, Signup.attended_at, Activity.site_id, Signup.resident_id, joins=_activity_join(),
-        where=_participant(Signup.status == "attended"))),
+        where=_participant(Signup.status == "attended")), family="attended"),
     Metric("held_attended", "已办活动到场人次", "activities", "count", lambda: Source(
         Signup, Activity.completed_at, Activity.site_id, Signup.resident_id, joins=_activity_join(),
         where=_participant(Activity.status == "completed", Signup.status == "attended")), hidden=True),
@@ -116,13 +123,13 @@ REGISTRY: tuple[Metric, ...] = (
         Appointment, Appointment.created_at, Appointment.site_id, Appointment.resident_id)),
     Metric("appointments_completed", "康复服务人次", "rehab", "count", lambda: Source(
         Appointment, Appointment.status_changed_at, Appointment.site_id, Appointment.resident_id,
-        where=(Appointment.status == "completed",))),
+        where=(Appointment.status == "completed",)), family="rehab_completed"),
     Metric("appointments_no_show", "康复爽约人次", "rehab", "count", lambda: Source(
         Appointment, Appointment.status_changed_at, Appointment.site_id, Appointment.resident_id,
         where=(Appointment.status == "no_show",))),
     Metric("rehab_residents_served", "康复服务人数", "rehab", "distinct", lambda: Source(
         Appointment, Appointment.status_changed_at, Appointment.site_id, Appointment.resident_id,
-        Appointment.resident_id, where=(Appointment.status == "completed",))),
+        Appointment.resident_id, where=(Appointment.status == "completed",)), family="rehab_completed"),
     # devices
     Metric("device_cases_opened", "辅具申请（件）", "devices", "count", lambda: Source(
         DeviceCase, DeviceCase.created_at, DeviceCase.site_id, DeviceCase.resident_id)),
@@ -133,16 +140,15 @@ REGISTRY: tuple[Metric, ...] = (
         SupplyOrder, SupplyOrder.created_at, DeviceCase.site_id, DeviceCase.resident_id,
         joins=((DeviceCase, DeviceCase.id == SupplyOrder.case_id),))),
     Metric("device_cases_delivered", "辅具适配发放（件）", "devices", "count", lambda: Source(
-        DeviceCase, DeviceCase.delivered_at, DeviceCase.site_id, DeviceCase.resident_id,
-        where=(DeviceCase.delivered_at.is_not(None),))),
+        DeviceCase, DeviceCase.delivered_at, DeviceCase.site_id, DeviceCase.resident_id, joins=_supply_join(),
+        where=(DeviceCase.delivered_at.is_not(None),)), family="delivered"),
     Metric("devices_delivered", "发放辅具（台/件）", "devices", "sum", lambda: Source(
         DeviceCase, DeviceCase.delivered_at, DeviceCase.site_id, DeviceCase.resident_id,
         func.coalesce(SupplyOrder.quantity, 1),
-        joins=((SupplyOrder, SupplyOrder.case_id == DeviceCase.id, True),),
-        where=(DeviceCase.delivered_at.is_not(None),))),
+        joins=_supply_join(), where=(DeviceCase.delivered_at.is_not(None),)), family="delivered"),
     Metric("device_residents_served", "辅具服务人数", "devices", "distinct", lambda: Source(
         DeviceCase, DeviceCase.delivered_at, DeviceCase.site_id, DeviceCase.resident_id, DeviceCase.resident_id,
-        where=(DeviceCase.delivered_at.is_not(None),))),
+        joins=_supply_join(), where=(DeviceCase.delivered_at.is_not(None),)), family="delivered"),
     Metric("followups_done", "回访完成（次）", "devices", "count", lambda: Source(
         FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id,
         joins=_followup_case(), where=(FollowUp.status == "done",))),
@@ -151,11 +157,11 @@ REGISTRY: tuple[Metric, ...] = (
         where=(FollowUp.status == "pending", FollowUp.due_on < _today()), day=True)),
     Metric("followups_rated", "回访有满意度（次）", "devices", "count", lambda: Source(
         FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, joins=_followup_case(),
-        where=(FollowUp.status == "done", FollowUp.satisfaction.is_not(None))), hidden=True),
+        where=(FollowUp.status == "done", FollowUp.satisfaction.is_not(None))), hidden=True, family="followup_rated"),
     Metric("followup_satisfaction_sum", "满意度合计", "devices", "sum", lambda: Source(
         FollowUp, FollowUp.recorded_at, FollowUp.site_id, DeviceCase.resident_id, FollowUp.satisfaction,
         joins=_followup_case(), where=(FollowUp.status == "done", FollowUp.satisfaction.is_not(None))),
-           hidden=True),
+           hidden=True, family="followup_rated"),
     Metric("followup_satisfaction_avg", "回访满意度（1-4 平均）", "devices", "derived",
            ratio=("followup_satisfaction_sum", "followups_rated"), unit="ratio"),
     Metric("followups_in_use", "回访在用（次）", "devices", "count", lambda: Source(
@@ -168,20 +174,22 @@ REGISTRY: tuple[Metric, ...] = (
            ratio=("followups_in_use", "followups_use_known"), unit="ratio"),
     Metric("loans_started", "辅具借出（次）", "devices", "count", lambda: Source(
         DeviceLoan, DeviceLoan.checked_out_at, DeviceLoan.site_id, DeviceLoan.resident_id,
-        where=(DeviceLoan.checked_out_at.is_not(None),))),
+        where=(DeviceLoan.checked_out_at.is_not(None),)), family="loans"),
     Metric("loan_residents_served", "辅具借用人数", "devices", "distinct", lambda: Source(
         DeviceLoan, DeviceLoan.checked_out_at, DeviceLoan.site_id, DeviceLoan.resident_id, DeviceLoan.resident_id,
-        where=(DeviceLoan.checked_out_at.is_not(None),))),
+        where=(DeviceLoan.checked_out_at.is_not(None),)), family="loans"),
     Metric("loans_overdue", "借用逾期（次）", "devices", "count", lambda: Source(
         DeviceLoan, DeviceLoan.due_on, DeviceLoan.site_id, DeviceLoan.resident_id,
         where=(DeviceLoan.status == "on_loan", DeviceLoan.due_on < _today()), day=True)),
     # café
+    # Orders, not payments: an order's paid_at is set by its (one) payment, unless the payment came
+    # late (after expiry or cancellation: refunded, not a sale); the amount is checked to be the total.
+    # One table, no join: a year of a busy café is the report's largest scan (bench/).
     Metric("orders_paid", "已付订单", "cafe", "count", lambda: Source(
-        Payment, Payment.paid_at, Order.site_id, joins=((Order, Order.id == Payment.order_id),),
-        where=(Payment.late.is_(False),))),
+        Order, Order.paid_at, Order.site_id, where=(Order.paid_at.is_not(None),)), family="cafe_paid"),
     Metric("revenue_fen", "营业额（分）", "cafe", "sum", lambda: Source(
-        Payment, Payment.paid_at, Order.site_id, value=Payment.amount_fen,
-        joins=((Order, Order.id == Payment.order_id),), where=(Payment.late.is_(False),)), unit="fen"),
+        Order, Order.paid_at, Order.site_id, value=Order.total_fen, where=(Order.paid_at.is_not(None),)),
+           unit="fen", family="cafe_paid"),
     Metric("refunds_fen", "退款（分）", "cafe", "sum", lambda: Source(
         Payment, Payment.refunded_at, Order.site_id, value=Payment.amount_fen,
         joins=((Order, Order.id == Payment.order_id),), where=(Payment.refund_status == "refunded",)),
@@ -189,12 +197,21 @@ REGISTRY: tuple[Metric, ...] = (
     # volunteers
     Metric("volunteers_active", "服务志愿者人数", "volunteers", "distinct", lambda: Source(
         Signup, Signup.credited_at, Activity.site_id, value=Signup.user_id, joins=_activity_join(),
-        where=(Signup.role == "volunteer", Signup.minutes_credited > 0))),
+        where=(Signup.role == "volunteer", Signup.minutes_credited > 0)), family="volunteering"),
     Metric("volunteer_minutes", "志愿服务时长（分钟）", "volunteers", "sum", lambda: Source(
         Signup, Signup.credited_at, Activity.site_id, value=Signup.minutes_credited, joins=_activity_join(),
-        where=(Signup.role == "volunteer", Signup.minutes_credited > 0)), unit="minutes"),
+        where=(Signup.role == "volunteer", Signup.minutes_credited > 0)), unit="minutes", family="volunteering"),
 )
 
 BY_KEY = {m.key: m for m in REGISTRY}
+
+
+def families() -> list[tuple[Metric, ...]]:
+    """The measured metrics (not derived) in registry order, those of one family together."""
+    out: dict = {}
+    for m in REGISTRY:
+        if m.agg != "derived":
+            out.setdefault(m.family or m.key, []).append(m)
+    return [tuple(v) for v in out.values()]
 SHOWN = tuple(m for m in REGISTRY if not m.hidden)
 

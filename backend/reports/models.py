@@ -36,7 +36,7 @@ def _read_indexes():
     from sqlalchemy import Index
 
     from ..activities import Activity, Signup
-    from ..cafe import Payment
+    from ..cafe import Order, Payment
     from ..devices import Assessment, DeviceCase, FollowUp, SupplyOrder
     from ..identity import Resident
     from ..loans import DeviceLoan
@@ -44,7 +44,7 @@ def _read_indexes():
     columns = (Resident.created_at, Resident.verified_at, Activity.completed_at, Activity.cancelled_at,
                Signup.created_at, Signup.attended_at, Signup.credited_at, Appointment.created_at,
                Appointment.status_changed_at, DeviceCase.created_at, DeviceCase.delivered_at,
-               Assessment.created_at, SupplyOrder.created_at, Payment.paid_at, Payment.refunded_at,
+               Assessment.created_at, SupplyOrder.created_at, Order.paid_at, Payment.refunded_at,
                FollowUp.recorded_at, FollowUp.due_on, DeviceLoan.checked_out_at, DeviceLoan.due_on)
     return tuple(Index(f"ix_reports_{c.table.name}_{c.name}", c) for c in columns)
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..identity import DISABILITY_CATEGORIES, User, staff_roles
 from ..sites import Site
 from . import query
-from .metrics import BY_KEY, REGISTRY, SHOWN, Metric
+from .metrics import BY_KEY, REGISTRY, SHOWN, Metric, families
 from .query import Scope
 
 GROUPS = ("month", "site", "community", "category", "level")
@@ -105,18 +105,18 @@ def _by_group(scope: Scope, group: str, first: date, last: date) -> dict:
     keys = _group_keys(scope, group)
     per_metric: dict[str, dict] = {}
     totals: dict = {}
-    for m in REGISTRY:
-        if m.agg == "derived":
-            continue
-        got = {k: _number(v) for k, v in query.grouped(m, scope, group, first, last).items()} \
-            if _applies(m, group) else {}
-        for k in got:
-            if k not in keys:
-                keys.append(k)  # e.g. rows of no site, for the whole federation
-        per_metric[m.key] = got
-        # Persons once across rows; a metric the grouping does not apply to has no rows to add up.
-        totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct" or not _applies(m, group)
-                         else sum(got.values()))
+    for family in families():
+        applies = _applies(family[0], group)
+        got_all = query.grouped(family, scope, group, first, last) if applies else {m.key: {} for m in family}
+        for m in family:
+            got = {k: _number(v) for k, v in got_all[m.key].items()}
+            for k in got:
+                if k not in keys:
+                    keys.append(k)  # e.g. rows of no site, for the whole federation
+            per_metric[m.key] = got
+            # Persons once across rows; a metric the grouping does not apply to has no rows to add up.
+            totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct" or not applies
+                             else sum(got.values()))
     rows = []
     for k in keys:
         values = {m.key: (per_metric[m.key].get(k, 0) if _applies(m, group) else None)
@@ -132,21 +132,22 @@ def _by_month(scope: Scope, first: date, last: date) -> dict:
     monthly: dict[str, dict] = {}
     ytd: dict[str, dict] = {}
     totals: dict = {}
-    for m in REGISTRY:
-        if m.agg == "derived":
-            continue
-        got = {k: _number(v) for k, v in query.grouped(m, scope, "month", first, last, spans).items()}
-        monthly[m.key] = got
-        counted = query.first_appearances(m, scope, spans) if m.agg == "distinct" else got
-        running, year, out = 0, None, {}
-        for key, _a, _b in spans:
-            if key[:4] != year:
-                running, year = 0, key[:4]
-            running += int(counted.get(key, 0))
-            out[key] = running
-        ytd[m.key] = out
-        totals[m.key] = (_number(query.total(m, scope, first, last)) if m.agg == "distinct"
-                         else sum(got.get(k, 0) for k in in_period))
+    for family in families():
+        got_all = query.grouped(family, scope, "month", first, last, spans)
+        for m in family:
+            got = {k: _number(v) for k, v in got_all[m.key].items()}
+            monthly[m.key] = got
+            if m.agg == "distinct":
+                counted, totals[m.key] = query.first_appearances(m, scope, spans)
+            else:
+                counted, totals[m.key] = got, sum(got.get(k, 0) for k in in_period)
+            running, year, out = 0, None, {}
+            for key, _a, _b in spans:
+                if key[:4] != year:
+                    running, year = 0, key[:4]
+                running += int(counted.get(key, 0))
+                out[key] = running
+            ytd[m.key] = out
     rows = []
     for key in in_period:
         values = {k: v.get(key, 0) for k, v in monthly.items()}

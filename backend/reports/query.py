@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select, true
+from sqlalchemy import and_, case, distinct, func, literal, null, or_, select, true, union_all
 
 from ..extensions import db
 from ..identity import Resident
@@ -134,15 +134,21 @@ def _from(stmt, src: Source, extra_joins=()):
     return stmt.where(*src.where)
 
 
-def grouped(metric: Metric, scope: Scope, group: str, first: date, last: date,
-            spans=None) -> dict:
-    """{group key: value} over [first, last] (for months: over the spans' whole range)."""
-    src = metric.source()
+def grouped(metrics, scope: Scope, group: str, first: date, last: date, spans=None) -> dict[str, dict]:
+    """{metric key: {group key: value}} over [first, last] (for months: over the spans' whole range),
+    for a family of metrics sharing one source: one statement, one aggregate column each."""
+    sources = [m.source() for m in metrics]
+    src = sources[0]
     key, joins = _group_expr(group, src, scope, spans)
-    stmt = _from(select(key.label("k"), _aggregate(metric, src).label("v")), src, joins)
+    aggs = [_aggregate(m, s).label(f"v{i}") for i, (m, s) in enumerate(zip(metrics, sources))]
+    stmt = _from(select(key.label("k"), *aggs), src, joins)
     lo = spans[0][1] if group == "month" else first
     stmt = stmt.where(_scope_filter(src, scope), _in_window(src, scope, lo, last)).group_by(key)
-    return {k: v for k, v in db.session.execute(stmt).all()}
+    out: dict[str, dict] = {m.key: {} for m in metrics}
+    for row in db.session.execute(stmt).all():
+        for i, m in enumerate(metrics):
+            out[m.key][row[0]] = row[i + 1]
+    return out
 
 
 def total(metric: Metric, scope: Scope, first: date, last: date):
@@ -152,13 +158,23 @@ def total(metric: Metric, scope: Scope, first: date, last: date):
     return db.session.execute(stmt).scalar() or 0
 
 
-def first_appearances(metric: Metric, scope: Scope, spans) -> dict:
-    """{bucket: persons first seen in that bucket within its year}: the year-to-date count of
-    distinct persons up to a month is the running sum of these."""
+def first_appearances(metric: Metric, scope: Scope, spans) -> tuple[dict, int]:
+    """({bucket: persons first seen in that bucket within its year}, persons in the period): the
+    year-to-date count of distinct persons up to a month is the running sum of the first, and the
+    period's total is the second. One statement: both read the same per-person rows."""
     src = metric.source()
     bucket = _bucket_expr(src, scope, spans)
-    inner = _from(select(src.value.label("who"), func.min(bucket).label("first")), src)
-    inner = inner.where(_scope_filter(src, scope), _in_window(src, scope, spans[0][1], spans[-1][2])) \
-        .group_by(src.value, func.substr(bucket, 1, 4)).subquery()
-    stmt = select(inner.c.first, func.count()).group_by(inner.c.first)
-    return {k: v for k, v in db.session.execute(stmt).all()}
+    inside = func.max(case((bucket.like("%-b"), 1), else_=0))
+    persons = _from(select(src.value.label("who"), func.min(bucket).label("first"), inside.label("inside")), src)
+    persons = persons.where(_scope_filter(src, scope), _in_window(src, scope, spans[0][1], spans[-1][2])) \
+        .group_by(src.value, func.substr(bucket, 1, 4)).cte("persons")
+    stmt = union_all(
+        select(persons.c.first, func.count()).group_by(persons.c.first),
+        select(null(), func.count(distinct(persons.c.who))).where(persons.c.inside == 1))
+    firsts, total = {}, 0
+    for key, n in db.session.execute(stmt).all():
+        if key is None:
+            total = n
+        else:
+            firsts[key] = n
+    return firsts, total

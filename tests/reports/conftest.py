@@ -214,8 +214,10 @@ class World:
 
         def pay(day, fen, *, late=False, refunded_at=None):
             n = next(_n)
-            o = Order(site_id=site, user_id=buyer, local_date=day.date(), number=f"A{n:03d}", status="paid",
-                      total_fen=fen, fulfilment="pickup", out_trade_no=f"T{n:010d}", expires_at=day)
+            o = Order(site_id=site, user_id=buyer, local_date=day.date(), number=f"A{n:03d}",
+                      status="expired" if late else "paid",
+                      total_fen=fen, fulfilment="pickup", out_trade_no=f"T{n:010d}", expires_at=day,
+                      paid_at=None if late else day)  # a late payment leaves the order unpaid (payments.py)
             db.session.add(o)
             db.session.flush()
             db.session.add(Payment(order_id=o.id, transaction_id=f"W{n:010d}", amount_fen=fen, paid_at=day,
