@@ -1,15 +1,22 @@
 """Demo data of the devices domain, made with its own use cases: a device centre with staff, a maker
 with staff and products in a few classes, and the demo resident's two cases — a wheelchair waiting
-for the staff's review (approval) and a hearing aid waiting for its assessment.
+for the staff's review (approval) and a hearing aid waiting for its assessment. Part 2: more people
+of the demo family, one case at each later stage — waiting for the maker (supplying), shipped
+(ready_for_fitting), fitted with a signed handover (training), in follow-up with the 30-day one
+overdue and a repair in progress, and closed after its last follow-up.
 
 Log in as the device centre's staff with the code `device-staff`, as the maker's with `maker`."""
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from ..db import utcnow
 from ..extensions import db
-from ..identity import StaffAssignment, User
+from ..identity import Resident, ResidentLink, StaffAssignment, User
 from ..sites import Site
-from . import assessments, cases, catalogue, choices, makers
+from . import approvals, assessments, cases, catalogue, choices, fitting, followups, makers, repairs, supply
 from .models import AssessmentForm, MakerStaff
+from .signatures import encode, tiny_png
 
 PRODUCTS = [
     dict(code="WC-2201", name="轻便手动轮椅", model="KS-22", class_code="12", price_fen=380000,
@@ -65,6 +72,60 @@ def seed(ctx: dict) -> None:
     cases.accept(staff, hearing["id"], "")
     users["device-staff"], users["maker"] = staff, maker_user
     ctx["device_center"] = centre
+    _later_stages(ctx, centre, staff, maker_user, by_code, forms)
+
+
+# (name, class, product code, how far the case goes)
+LATER = [("陈奶奶", "12", "WK-1203", "supplying"), ("刘叔叔", "09", "BC-0933", "ready_for_fitting"),
+         ("赵阿姨", "12", "WC-2208", "training"), ("孙爷爷", "12", "WC-2201", "follow_up"),
+         ("周伯伯", "12", "WK-1203", "closed")]
+
+
+def _later_stages(ctx, centre, staff, maker_user, by_code, forms) -> None:
+    family, admin = ctx["users"]["family"], ctx["users"]["admin"]
+    form = db.session.get(AssessmentForm, forms["mobility"])
+    now = utcnow()
+    for n, (name, class_code, code, stage) in enumerate(LATER):
+        person = Resident(name=name, disability_category="physical", disability_level=2, verification="verified",
+                          needs=["wheelchair"], consent_sensitive_at=now, consent_by_user_id=family.id,
+                          created_by_id=family.id)
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(ResidentLink(user_id=family.id, resident_id=person.id, relation="parent"))
+        db.session.flush()
+        case = cases.apply(family, {"resident_id": person.id, "site_id": centre.id, "class_code": class_code,
+                                    "need": "日常生活与出行需要辅具", "subsidy_groups": ["severe"]})
+        cid = case["id"]
+        cases.accept(staff, cid, "")
+        assessments.record(staff, cid, {
+            "form_id": form.id, "answers": _sample_answers(form.questions), "measurements": {},
+            "findings": "适合使用推荐辅具", "outcome": "suitable",
+            "recommendations": [{"class_code": class_code, "product_ids": [by_code[code]], "main": True, "note": ""}]})
+        choices.confirm(family, cid, by_code[code], "")
+        approvals.decide(staff, cid, "review", "approved", "符合条件")
+        case = approvals.decide(admin, cid, "approve", "approved", "同意")
+        if stage == "supplying":
+            continue
+        fitted = now - timedelta(days=40 + 100 * (stage == "closed"))
+        serial = f"DEMO-{n:04d}"
+        supply.ship(maker_user, case["supply"]["id"], fitted - timedelta(days=3), f"SF10000{n}", [serial])
+        if stage == "ready_for_fitting":
+            continue
+        case = fitting.deliver(staff, cid, {"serial_no": serial, "fitted_at": fitted, "notes": "已调整座高",
+                                            "handover": {"signed_by": "guardian", "signer_name": "王小明",
+                                                         "signature_png": encode(tiny_png(40, 12))}})
+        if stage == "training":
+            continue
+        for i in range(case["training"]["planned"] - case["training"]["done"]):
+            case = fitting.add_training(staff, cid, {"at": fitted + timedelta(days=1 + i), "minutes": 45,
+                                                     "content": "转移、推行与上下坡", "outcome": "能独立操作"})
+        if stage == "follow_up":  # the 30-day follow-up is overdue; the family reported a problem
+            repair = repairs.request_repair(family, cid, "刹车有些松")
+            repairs.update_repair(staff, repair["id"], "in_progress", "已约上门检修", None)
+            continue
+        for f in sorted(case["followups"], key=lambda f: f["seq"]):  # closed: every follow-up recorded
+            followups.record_followup(staff, f["id"], {"method": "phone", "in_use": True, "satisfaction": 4,
+                                                       "outcome": "continue", "note": "使用良好"})
 
 
 def _sample_answers(questions: list[dict]) -> dict:
