@@ -63,6 +63,8 @@ $(python scripts/_run_checks.py cafe "http://127.0.0.1:$PORT")
 Café screens (docs/SCREENS.md), signed in by scanning their QR code with the mini-program:
   order board  http://127.0.0.1:$PORT/board/cafes/$CAFE_ID
   ready screen http://127.0.0.1:$PORT/board/cafes/$CAFE_ID/ready
+Staff console (the same sign-in; in the curl line below use home-staff, rehab-staff, device-staff or admin):
+  console      http://127.0.0.1:$PORT/console/
 Without a phone, confirm the screen's ticket (shown under its QR code in development) as the demo café staff:
 
   curl -s -X POST http://127.0.0.1:$PORT/api/v1/web-sessions/<ticket>/confirm -H "Authorization: Bearer \$(curl -s -X POST http://127.0.0.1:$PORT/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code": "cafe-staff#'\$RANDOM'"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
