@@ -11,7 +11,7 @@ from flask import jsonify, request
 from backend.cafe.payments import NotifyRejected, handle_notify
 from backend.extensions import db
 
-from ..blueprint import mark
+from ..blueprint import error_schema, mark
 from ..body import raw_body
 from . import schemas as s
 from .routes import blp
@@ -31,6 +31,8 @@ def _fail(status: int, message: str):
 @blp.alt_response(400, schema=s.NotifyFail, description="Rejected (bad signature, stale, not our order, "
                   "wrong amount/mchid/appid): `{\"code\": \"FAIL\", \"message\"}`, WeChat Pay retries")
 @blp.alt_response(503, schema=s.NotifyFail, description="Could not be processed now: WeChat Pay retries")
+@blp.alt_response(413, schema=error_schema({"payload_too_large"}),
+                  description="Body over 64 KiB, refused before it is read (a 4xx: WeChat Pay stops sending it)")
 @raw_body(64 * 1024)
 @mark(errors_by_hand=True, no_database=True)
 def wechat_notify():

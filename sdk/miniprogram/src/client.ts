@@ -10,7 +10,8 @@
  * - `Idempotency-Key`: a fresh random key on every POST unless the call says otherwise; the same
  *   key is sent on every retry of that call.
  * - Retries: 429, and 503 with code `busy` or `upstream_unavailable`, with exponential backoff and
- *   jitter, never sooner than `Retry-After`, a bounded number of attempts.
+ *   jitter, never sooner than `Retry-After`, a bounded number of attempts; a call with an
+ *   Idempotency-Key also when it got no answer (`network_error`) or 409 `request_in_progress`.
  */
 import type { components, paths } from "./schema";
 
@@ -243,13 +244,19 @@ export class ApiClient {
     const timeout = options.timeoutMs ?? this.config.timeoutMs ?? 15000;
 
     for (let attempt = 1; ; attempt++) {
-      const response = await this.send({ url, method: wxMethod, header, timeout, ...(data !== undefined ? { data } : {}) },
-                                       attempt);
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        return parseBody(response.data);
+      let error: ApiError;
+      try {
+        const response = await this.send({ url, method: wxMethod, header, timeout, ...(data !== undefined ? { data } : {}) },
+                                         attempt);
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          return parseBody(response.data);
+        }
+        error = this.toError(response, attempt);
+      } catch (failure) {
+        if (!(failure instanceof ApiError)) throw failure;
+        error = failure; // no answer at all
       }
-      const error = this.toError(response, attempt);
-      const delay = this.retryDelay(error, attempt, policy);
+      const delay = this.retryDelay(error, attempt, policy, key !== undefined);
       if (delay === undefined) throw error;
       await (this.config.sleep ?? sleep)(delay);
     }
@@ -294,8 +301,11 @@ export class ApiClient {
   }
 
   /** How long to wait before the next attempt, or undefined to give up. */
-  private retryDelay(error: ApiError, attempt: number, policy: RetryPolicy): number | undefined {
-    const retryable = error.status === 429 || (error.status === 503 && RETRY_503_CODES.has(error.code));
+  private retryDelay(error: ApiError, attempt: number, policy: RetryPolicy, keyed: boolean): number | undefined {
+    // With an Idempotency-Key a retry cannot create twice (API.md "Idempotency"), so a call that got
+    // no answer, or was told the first attempt is still running, is retried too.
+    const retryable = error.status === 429 || (error.status === 503 && RETRY_503_CODES.has(error.code))
+      || (keyed && (error.code === "network_error" || (error.status === 409 && error.code === "request_in_progress")));
     if (!retryable || attempt >= policy.maxAttempts) return undefined;
     const random = this.config.random ?? Math.random;
     if (error.retryAfterMs !== undefined) {

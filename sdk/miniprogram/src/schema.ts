@@ -15031,6 +15031,26 @@ export interface operations {
                     "application/json": components["schemas"]["NotifyFail"];
                 };
             };
+            /** @description Body over 64 KiB, refused before it is read (a 4xx: WeChat Pay stops sending it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            /** @description 给人看的中文说明 */
+                            message: string;
+                            /** @description 仅 422：字段 → 说明 */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Could not be processed now: WeChat Pay retries */
             503: {
                 headers: {

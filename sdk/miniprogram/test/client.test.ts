@@ -205,6 +205,22 @@ describe("retries", () => {
     assert.deepEqual(wx.delays, []);
   });
 
+  test("with an Idempotency-Key, no answer and request_in_progress are retried with the same key", async () => {
+    const inProgress: Scripted = { status: 409, body: { error: { code: "request_in_progress", message: "相同的请求正在处理中" } } };
+    const wx = fakeWx({ fail: "request:fail timeout" }, inProgress, created);
+    const signup = await client(wx).post("/activities/{activity_id}/signups",
+                                         { path: { activity_id: 1 }, body: { resident_id: 1 } });
+    assert.equal(signup.id, 7);
+    assert.equal(wx.calls.length, 3);
+    assert.equal(new Set(wx.calls.map((c) => header(c, "Idempotency-Key"))).size, 1);
+    // without a key they are not: nothing says the first attempt did not go through
+    const unkeyed = fakeWx({ fail: "request:fail timeout" });
+    const error = await rejection(client(unkeyed).post("/activities/{activity_id}/signups", {
+      path: { activity_id: 1 }, body: { resident_id: 1 }, idempotencyKey: false }));
+    assert.equal(error.code, "network_error");
+    assert.equal(unkeyed.calls.length, 1);
+  });
+
   test("other errors are not retried, nor anything when the call says retry: false", async () => {
     const others: Scripted[] = [
       { status: 503, body: { error: { code: "database_unavailable", message: "数据库暂时不可用" } } },
