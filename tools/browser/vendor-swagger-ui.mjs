@@ -38,5 +38,9 @@ To refresh: set the new exact version of \`swagger-ui-dist\` in \`tools/browser/
     cd tools/browser && npm install --ignore-scripts && npm run vendor-swagger-ui
 
 and commit \`tools/browser/package-lock.json\` with this folder (this README is rewritten).
+
+Why not newer: 5.33.0 to 5.35.0 stop rendering the operation list after a few tags once a document
+has more than about 138 operations (ours has 149), with no error on the page; 5.32.15 renders them
+all. \`tests/browser/test_api_docs.py\` fails on such a version.
 `);
 console.log(`vendored swagger-ui-dist ${version}: ${readdirSync(target).sort().join(", ")}`);
