@@ -284,7 +284,7 @@ def test_staff_of_one_site_never_see_another_sites_people(console, page, axe, pa
     sign_in_by_scanning(page, console_url(d), home_staff, "screen-console")
     for path in ("/console/", "/console/?date=" + (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=1)).date().isoformat(),
                  "/console/schedules", "/console/cases", "/console/cases?view=all", "/console/followups",
-                 f"/console/cases/{west_case['id']}"):
+                 "/console/loans", "/console/reports", f"/console/cases/{west_case['id']}"):
         response = page.goto(console_url(d, path))
         assert response.status in (200, 404), path
         text = text_of(page)
@@ -297,7 +297,8 @@ def test_staff_of_one_site_never_see_another_sites_people(console, page, axe, pa
     sign_in_by_scanning(page, console_url(d, "/console/cases?view=all"), device_staff, "screen-console")
     assert "郑西区" in text_of(page)
     for path in ("/console/", "/console/schedules", "/console/cases", "/console/cases?view=all",
-                 "/console/followups?status=overdue", f"/console/?site_id={d.sites['home']['id']}"):
+                 "/console/followups?status=overdue", "/console/loans", "/console/reports?group_by=category",
+                 f"/console/?site_id={d.sites['home']['id']}"):
         page.goto(console_url(d, path))
         assert "吴东区" not in page.content(), path
         no_violations(axe, path)
