@@ -8,10 +8,14 @@ possible here that the API would refuse, and its error messages are shown next t
 - `GET /console/`                    today: the day's activities and appointments, check-in
 - `GET /console/schedules`           the rehab services of a site; `/console/schedules/{id}` a weekly plan
 - `GET /console/cases`               the device-case worklist; `/console/cases/{id}` one case
+- `GET /console/loans`               live loans of the user's sites, due and overdue, with their units
+- `GET /console/reports`             the reports overview with charts (managers, admins); .xlsx/.csv
 """
 from datetime import date, timedelta
 
-from flask import render_template, request
+from pathlib import Path
+
+from flask import Response, render_template, request, send_from_directory
 
 from backend import localtime
 from backend.activities import catalogue as activity_catalogue
@@ -24,8 +28,12 @@ from backend.devices import forms as device_forms
 from backend.devices.fitting import followup_days
 from backend.devices.handovers import SIGNER_NAMES, SIGNERS, handover_text
 from backend.devices.transitions import STATUS_NAMES
-from backend.errors import Forbidden, NotFound
+from backend.errors import Forbidden, Invalid, NotFound
 from backend.identity import staff_roles
+from backend.loans import lending
+from backend.reports import exports as report_exports
+from backend.reports.metrics import SHOWN as REPORT_METRICS
+from backend.reports.overview import GROUP_LABELS, overview as report_overview, scope_label
 from backend.rehab import catalogue as rehab_catalogue
 from backend.rehab import schedule as rehab_schedule
 from backend.rehab import staff as rehab_staff
@@ -61,8 +69,13 @@ ACTIONS = {"submitted": "提交申请", "filed": "代办申请", "accepted": "�
 FOLLOWUP_OUTCOMES = {"continue": "继续使用", "adjust": "需要调整", "repair": "需要维修", "reassess": "重新评估",
                      "close": "结案"}
 OUTCOMES = (("suitable", "适合适配"), ("not_eligible", "不符合条件"), ("not_available", "暂无合适辅具"))
-# What the console does not do yet (they come with the delivery, loans and reports work).
-GAPS = ("借用与归还", "统计报表")
+# What the console does not do yet: lending's writes (reserve, check out, return) stay in the mini-program.
+GAPS = ("借出与归还登记",)
+# Apache ECharts, vendored from npm (tools/browser/vendor-echarts.mjs; README there).
+ECHARTS = Path(__file__).resolve().parent.parent / "static" / "echarts"
+NOT_MANAGER = "统计报表仅限站点负责人和管理员查看。"
+# The metrics the charts draw (counts of people served, by month and by disability category).
+CHART_METRICS = ("attendances", "appointments_completed", "device_cases_delivered", "loans_started")
 
 
 # ---------------------------------------------------------------- scope
@@ -238,6 +251,126 @@ def console_followups():
     return _console("followups", render)
 
 
+# ---------------------------------------------------------------- loans
+
+@bp.get("/console/loans")
+def console_loans():
+    def render(user):
+        sites = _sites(user)
+        overdue_only = request.args.get("status") == "overdue"
+        site = _pick(sites) if request.args.get("site_id") else None
+        listed = lending.site_loans(user, site["id"] if site else None, "overdue" if overdue_only else "on_loan",
+                                    1, 100)
+        names = {s["id"]: s["name"] for s in sites}
+        return render_template("screens/console/loans.html", loans=listed["items"], total=listed["total"],
+                               overdue_only=overdue_only, site_names=names, **_frame(user, "loans", site, sites))
+    return _console("loans", render)
+
+
+# ---------------------------------------------------------------- reports
+
+def _report_args() -> dict:
+    """The form's period and grouping; a date that does not parse is left out (the default applies)."""
+    def parsed(name):
+        raw = request.args.get(name) or ""
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
+    group_by = request.args.get("group_by") if request.args.get("group_by") in GROUP_LABELS else "month"
+    return {"first": parsed("from"), "last": parsed("to"), "group_by": group_by}
+
+
+def _report_site(sites: list[dict]) -> dict | None:
+    return _pick(sites) if request.args.get("site_id") else None
+
+
+@bp.get("/console/reports")
+def console_reports():
+    def render(user):
+        sites = _sites(user)
+        site = _report_site(sites)
+        args = _report_args()
+        frame = _frame(user, "reports", site, sites)
+        site_id = site["id"] if site else None
+        try:
+            report = report_overview(user, site_id=site_id, **args)
+        except Forbidden:
+            return render_template("screens/console/reports.html", forbidden=NOT_MANAGER, **frame), 403
+        except Invalid as error:
+            return render_template("screens/console/reports.html", errors=error.fields or {}, args=args,
+                                   group_labels=GROUP_LABELS, **frame), 422
+        first, last = report["period"]["from"], report["period"]["to"]
+        trend = report if args["group_by"] == "month" else report_overview(user, site_id=site_id, first=first,
+                                                                           last=last, group_by="month")
+        by_category = report if args["group_by"] == "category" else report_overview(
+            user, site_id=site_id, first=first, last=last, group_by="category")
+        labels = {m.key: m.label for m in REPORT_METRICS}
+        charts = {"metrics": [{"key": k, "label": labels[k]} for k in CHART_METRICS],
+                  "trend": {"labels": [r["label"] for r in trend["rows"]],
+                            "series": {k: [r[k] for r in trend["rows"]] for k in CHART_METRICS}},
+                  "category": {"labels": [r["label"] for r in by_category["rows"]],
+                               "series": {k: [r[k] for r in by_category["rows"]] for k in CHART_METRICS}}}
+        query = f"from={first.isoformat()}&to={last.isoformat()}&group_by={report['group_by']}" + (
+            f"&site_id={site_id}" if site_id else "")
+        return render_template("screens/console/reports.html", report=report, metrics=REPORT_METRICS,
+                               group_labels=GROUP_LABELS, charts=charts, query=query,
+                               scope=scope_label(user, site_id, None), **frame)
+    return _console("reports", render)
+
+
+def _report_download(kind: str):
+    def render(user):
+        sites = _sites(user)
+        site = _report_site(sites)
+        site_id = site["id"] if site else None
+        try:
+            report = report_overview(user, site_id=site_id, **_report_args())
+        except Invalid:
+            raise NotFound()
+        label = scope_label(user, site_id, None)
+        if kind == "xlsx":
+            body, mimetype = report_exports.xlsx(report, label), \
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body, mimetype = report_exports.csv_bytes(report, label), "text/csv; charset=utf-8"
+        resp = Response(body, mimetype=mimetype.split(";")[0])
+        if mimetype.startswith("text/"):
+            resp.headers["Content-Type"] = mimetype
+        resp.headers["Content-Disposition"] = report_exports.content_disposition(report_exports.file_name(report, kind))
+        resp.headers["Cache-Control"] = "private, no-store"
+        return resp
+    return render
+
+
+@bp.get("/console/reports.xlsx")
+def console_reports_xlsx():
+    def render(user):
+        try:
+            return _report_download("xlsx")(user)
+        except Forbidden:
+            return render_template("screens/console/reports.html", forbidden=NOT_MANAGER,
+                                   **_frame(user, "reports", None, _sites(user))), 403
+    return _console("reports", render)
+
+
+@bp.get("/console/reports.csv")
+def console_reports_csv():
+    def render(user):
+        try:
+            return _report_download("csv")(user)
+        except Forbidden:
+            return render_template("screens/console/reports.html", forbidden=NOT_MANAGER,
+                                   **_frame(user, "reports", None, _sites(user))), 403
+    return _console("reports", render)
+
+
+@bp.get("/screens/vendor/echarts/<path:filename>")
+def echarts_asset(filename):
+    """The vendored Apache ECharts bundle (no CDN: the page's CSP allows only the app's own scripts)."""
+    return send_from_directory(ECHARTS, filename, max_age=86400)
+
+
 def _may_take(user, site_id: int, by: str) -> bool:
     """Whether to offer the form of a step (`by`: staff | manager | admin); the API decides."""
     if user.is_admin:
@@ -259,3 +392,15 @@ def hours_minutes(instant) -> str:
 @bp.app_template_filter("stamp")
 def stamp(instant) -> str:
     return instant.strftime("%Y-%m-%d %H:%M") if instant else ""
+
+
+@bp.app_template_filter("report_value")
+def report_value(value, unit: str = "") -> str:
+    """A report's number as the page shows it (the exact value is in the cell's `data-value`)."""
+    if value is None:
+        return "—"
+    if unit == "fen":
+        return money(value)
+    if unit == "ratio":
+        return f"{value:.4g}"
+    return f"{value:,}"

@@ -9,8 +9,11 @@ gunicorn, on a migrated and seeded scratch database, with the WeChat fake:
   API's message for a missing answer shown next to that question), reviewed by them, approved by an
   admin on their own console;
 - staff of one site never see another site's people, on every console page;
+- the device centre's manager sees its live loans with their units, and the reports page whose
+  ECharts canvases draw and whose numbers equal the JSON report's;
 - axe-core: no serious or critical violation on every console page.
 """
+import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -19,6 +22,7 @@ import pytest
 import requests
 
 from ..servers import base_env, flask_cli, free_port
+from ..tooling import node_package
 from .conftest import describe_violations
 from .test_screens import Deployment, Mini, scratch_database, sign_in_by_scanning
 
@@ -280,7 +284,7 @@ def test_staff_of_one_site_never_see_another_sites_people(console, page, axe, pa
     sign_in_by_scanning(page, console_url(d), home_staff, "screen-console")
     for path in ("/console/", "/console/?date=" + (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=1)).date().isoformat(),
                  "/console/schedules", "/console/cases", "/console/cases?view=all", "/console/followups",
-                 f"/console/cases/{west_case['id']}"):
+                 "/console/loans", "/console/reports", f"/console/cases/{west_case['id']}"):
         response = page.goto(console_url(d, path))
         assert response.status in (200, 404), path
         text = text_of(page)
@@ -293,7 +297,8 @@ def test_staff_of_one_site_never_see_another_sites_people(console, page, axe, pa
     sign_in_by_scanning(page, console_url(d, "/console/cases?view=all"), device_staff, "screen-console")
     assert "郑西区" in text_of(page)
     for path in ("/console/", "/console/schedules", "/console/cases", "/console/cases?view=all",
-                 "/console/followups?status=overdue", f"/console/?site_id={d.sites['home']['id']}"):
+                 "/console/followups?status=overdue", "/console/loans", "/console/reports?group_by=category",
+                 f"/console/?site_id={d.sites['home']['id']}"):
         page.goto(console_url(d, path))
         assert "吴东区" not in page.content(), path
         no_violations(axe, path)
@@ -401,3 +406,60 @@ def test_delivery_signed_on_the_canvas_then_training(console, page, axe, screens
     page.click("#training-form button[type=submit]")
     page.wait_for_selector("text=已完成 1 /")
     assert page_errors == []
+
+
+def test_loans_and_the_reports_page_with_its_charts(console, page, axe, screenshot, page_errors, external_requests):
+    """The device centre's manager: live loans with their units; then the reports page, whose charts
+    draw (canvases with pixels), whose numbers equal the JSON report's, with the same downloads."""
+    d = console
+    manager = Mini(d.url, "device-staff")
+    page.set_viewport_size(DESK)
+    sign_in_by_scanning(page, console_url(d, "/console/loans"), manager, "screen-console")
+    live = manager("GET", f"/staff/device-loans?status=on_loan&site_id={d.sites['device_center']['id']}")["items"]
+    assert live, "the demo lends units"
+    for loan in live:
+        row = page.locator(f'tr[data-loan-id="{loan["id"]}"]')
+        assert loan["item"]["serial_no"] in row.inner_text() and loan["product"]["name"] in row.inner_text()
+    no_violations(axe, "loans")
+    page.goto(console_url(d, "/console/loans?status=overdue"))
+    no_violations(axe, "loans: overdue")
+
+    for group_by in ("month", "category"):
+        response = page.goto(console_url(d, f"/console/reports?group_by={group_by}"))
+        assert response.status == 200
+        page.wait_for_selector('[data-chart="trend"][data-drawn="true"] canvas')
+        page.wait_for_selector('[data-chart="category"][data-drawn="true"] canvas')
+        page.wait_for_timeout(300)  # the first frame
+        assert drawn_pixels(page, '[data-chart="trend"] canvas') > 500
+        assert drawn_pixels(page, '[data-chart="category"] canvas') > 500
+        first, last = page.locator("#report-from").input_value(), page.locator("#report-to").input_value()
+        report = manager("GET", f"/reports/overview?from={first}&to={last}&group_by={group_by}")
+        table = page.locator("#report-table")
+        heads = table.locator("thead th").all_inner_texts()
+        assert heads == ["指标"] + [r["label"] for r in report["rows"]] + ["合计"]
+        for key in ("attendances", "device_cases_opened", "loans_started", "devices_in_use_rate"):
+            cells = table.locator(f'tr[data-metric="{key}"] td').evaluate_all(
+                "cells => cells.map(c => c.dataset.value)")
+            want = [r[key] for r in report["rows"]] + [report["totals"][key]]
+            assert cells == ["" if v is None else str(v) for v in want], key
+        no_violations(axe, f"reports by {group_by}")
+        screenshot(f"console-reports-{group_by}")
+    href = page.locator('a[href^="/console/reports.csv"]').get_attribute("href")
+    download = requests.get(d.url + href, cookies={c["name"]: c["value"] for c in page.context.cookies()}, timeout=30)
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
+    assert page_errors == [] and external_requests == []
+
+
+def test_the_vendored_echarts_is_the_pinned_package():
+    tools = node_package("tools/browser")
+    pinned = json.loads((tools / "package.json").read_text())["devDependencies"]["echarts"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), f"echarts must be pinned exactly, not {pinned!r}"
+    package = tools / "node_modules" / "echarts"
+    assert json.loads((package / "package.json").read_text())["version"] == pinned, \
+        "tools/browser/node_modules is not the pinned version: npm ci --ignore-scripts in tools/browser"
+    vendored = tools.parent.parent / "miniprogram_api" / "static" / "echarts"
+    stale = [name for source, name in (("dist/echarts.min.js", "echarts.min.js"), ("LICENSE", "LICENSE"),
+                                       ("NOTICE", "NOTICE"), ("licenses/LICENSE-d3", "LICENSE-d3"))
+             if (vendored / name).read_bytes() != (package / source).read_bytes()]
+    assert not stale, f"{stale} differ from echarts {pinned}: cd tools/browser && npm run vendor-echarts"
+    assert f"**{pinned}**" in (vendored / "README.md").read_text(), "README.md names another version"

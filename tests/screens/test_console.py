@@ -90,7 +90,9 @@ def console_pages(side: Side) -> list[str]:
             f"/console/?site_id={side.rehab.id}&date={slot_day}", f"/console/?site_id={side.centre.id}",
             f"/console/schedules?site_id={side.rehab.id}", f"/console/schedules?site_id={side.home.id}",
             f"/console/schedules/{side.service.id}", "/console/cases", "/console/cases?view=all",
-            f"/console/cases?view=all&site_id={side.centre.id}", f"/console/cases/{side.case_id}"]
+            f"/console/cases?view=all&site_id={side.centre.id}", f"/console/cases/{side.case_id}",
+            "/console/followups", "/console/loans", "/console/loans?status=overdue", "/console/reports",
+            f"/console/reports?group_by=site&site_id={side.home.id}", "/console/reports?group_by=category"]
 
 
 def page(screen: Screen, path: str, status: int = 200) -> str:
@@ -143,7 +145,8 @@ def test_site_a_never_sees_site_b_anywhere_in_the_console(app, login, sides):
         # the other side's sites, service and case: not found, in the console's own frame
         for path in (f"/console/?site_id={them.home.id}", f"/console/?site_id={them.rehab.id}",
                      f"/console/schedules?site_id={them.rehab.id}", f"/console/schedules/{them.service.id}",
-                     f"/console/cases/{them.case_id}", f"/console/cases?site_id={them.centre.id}"):
+                     f"/console/cases/{them.case_id}", f"/console/cases?site_id={them.centre.id}",
+                     f"/console/loans?site_id={them.centre.id}", f"/console/reports?site_id={them.home.id}"):
             html = page(me.screen, path, 404)
             assert "没有找到" in html
             for name in them.names:
